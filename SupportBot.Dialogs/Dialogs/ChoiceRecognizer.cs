@@ -1,0 +1,175 @@
+using System.Text;
+using System.Text.Json;
+using SupportBot.Dialogs.Schema;
+
+namespace SupportBot.Dialogs.Dialogs;
+
+/// <summary>Finds which choice a customer meant: a tapped button's value, the title or a synonym (ignoring case,
+/// punctuation and small typos), a number ("2"), or an ordinal ("the second one").</summary>
+public static class ChoiceRecognizer
+{
+    private static readonly string[] Ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+    private static readonly HashSet<string> Fillers = ["the", "one", "option", "choice", "number", "no", "please", "i", "ll", "take", "want", "pick", "id", "like", "go", "with", "for", "me", "a"];
+
+    public static FoundChoice? Recognize(Activity activity, IReadOnlyList<Choice> choices)
+    {
+        var input = ValueText(activity.Value) ?? activity.Text;
+        return string.IsNullOrWhiteSpace(input) ? null : Recognize(input, choices);
+    }
+
+    public static FoundChoice? Recognize(string input, IReadOnlyList<Choice> choices)
+    {
+        var text = Normalize(input);
+        if (text.Length == 0 || choices.Count == 0)
+        {
+            return null;
+        }
+        var candidates = choices
+            .SelectMany((c, i) => new[] { c.Value }.Concat(c.Synonyms ?? []).Select(s => (Index: i, Text: Normalize(s))))
+            .Where(c => c.Text.Length > 0)
+            .ToList();
+
+        var exact = candidates.FirstOrDefault(c => c.Text == text);
+        if (exact.Text is not null)
+        {
+            return Found(choices, exact.Index);
+        }
+        if (Position(text, choices.Count) is { } position)
+        {
+            return Found(choices, position);
+        }
+
+        // "talk to a person please" names the choice "Talk to a person": the longest whole-word match wins.
+        var padded = $" {text} ";
+        var contained = candidates
+            .Where(c => padded.Contains($" {c.Text} ", StringComparison.Ordinal))
+            .OrderByDescending(c => c.Text.Length)
+            .ToList();
+        if (contained.Count > 0 && contained.Select(c => c.Index).Distinct().Count() == 1 || contained.Count > 1 && contained[0].Text.Length > contained[1].Text.Length)
+        {
+            return Found(choices, contained[0].Index);
+        }
+
+        // Small typos: the closest title within about one edit in five letters, when it is the only one that close.
+        var scored = candidates
+            .Select(c => (c.Index, Distance: EditDistance(text, c.Text), Allowed: Math.Max(1, c.Text.Length / 5)))
+            .Where(c => c.Distance <= c.Allowed)
+            .OrderBy(c => c.Distance)
+            .ToList();
+        if (scored.Count > 0 && (scored.Count == 1 || scored[0].Distance < scored[1].Distance || scored.All(s => s.Index == scored[0].Index)))
+        {
+            return Found(choices, scored[0].Index);
+        }
+        return null;
+    }
+
+    /// <summary>"2", "#2", "number 2", "2nd", "second", "the second one", "last".</summary>
+    private static int? Position(string text, int count)
+    {
+        var words = text.Split(' ').Where(w => !Fillers.Contains(w)).ToArray();
+        if (words.Length != 1)
+        {
+            return null;
+        }
+        var word = words[0];
+        int? index = null;
+        if (int.TryParse(word, out var number))
+        {
+            index = number - 1;
+        }
+        else if (Array.IndexOf(Ordinals, word) is var ordinal and >= 0)
+        {
+            index = ordinal;
+        }
+        else if (word is "last")
+        {
+            index = count - 1;
+        }
+        else if (word.Length > 2 && word[^2..] is "st" or "nd" or "rd" or "th" && int.TryParse(word[..^2], out var numbered))
+        {
+            index = numbered - 1;
+        }
+        return index is >= 0 && index < count ? index : null;
+    }
+
+    internal static string Normalize(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        var space = true;
+        foreach (var ch in text.Trim().ToLowerInvariant())
+        {
+            if (char.IsLetterOrDigit(ch))
+            {
+                builder.Append(ch);
+                space = false;
+            }
+            else if (ch != '\'' && ch != '’' && !space)
+            {
+                builder.Append(' ');
+                space = true;
+            }
+        }
+        return builder.ToString().TrimEnd();
+    }
+
+    private static string? ValueText(JsonElement? value) => value switch
+    {
+        { ValueKind: JsonValueKind.String } v => v.GetString(),
+        { ValueKind: JsonValueKind.Object } v when v.TryGetProperty("choice", out var c) && c.ValueKind == JsonValueKind.String => c.GetString(),
+        _ => null,
+    };
+
+    private static FoundChoice Found(IReadOnlyList<Choice> choices, int index) => new(choices[index].Value, index);
+
+    internal static int EditDistance(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 3)
+        {
+            return int.MaxValue;
+        }
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+}
+
+/// <summary>Yes or no in the ways customers say them; null when the answer is neither.</summary>
+public static class ConfirmRecognizer
+{
+    private static readonly HashSet<string> Yes = ["yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "correct", "right", "that s right", "thats right", "absolutely", "of course", "please do", "yes please", "true"];
+    private static readonly HashSet<string> No = ["no", "n", "nope", "nah", "not really", "no thanks", "no thank you", "wrong", "incorrect", "false", "not right"];
+
+    public static bool? Recognize(Activity activity)
+    {
+        var input = activity.Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : activity.Text;
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            return null;
+        }
+        var text = ChoiceRecognizer.Normalize(input);
+        if (Yes.Contains(text))
+        {
+            return true;
+        }
+        if (No.Contains(text))
+        {
+            return false;
+        }
+        var first = text.Split(' ')[0];
+        return first is "yes" or "yeah" or "yep" ? true : first is "no" or "nope" or "nah" ? false : null;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.Turns;
+
+namespace SupportBot.Dialogs.State;
+
+/// <summary>One state document per key (a conversation, a user), loaded once per turn and saved only when it
+/// changed, always with the ETag it was read at.</summary>
+public abstract class BotState(IStorage storage, string name)
+{
+    private readonly string _cacheKey = "SupportBot.State." + name;
+
+    public IStorage Storage { get; } = storage;
+
+    public abstract string GetStorageKey(ITurnContext context);
+
+    public IStatePropertyAccessor<T> CreateProperty<T>(string propertyName) => new StatePropertyAccessor<T>(this, propertyName);
+
+    public Task LoadAsync(ITurnContext context, CancellationToken cancellationToken) =>
+        BotStateSet.LoadAsync([this], context, cancellationToken);
+
+    public Task SaveChangesAsync(ITurnContext context, CancellationToken cancellationToken) =>
+        BotStateSet.SaveAsync([this], context, cancellationToken);
+
+    internal CachedState? GetCached(ITurnContext context) => context.Get<CachedState>(_cacheKey);
+
+    internal void SetCached(ITurnContext context, CachedState state) => context.TurnState[_cacheKey] = state;
+
+    internal CachedState RequireCached(ITurnContext context) => GetCached(context)
+        ?? throw new InvalidOperationException($"{GetType().Name} was not loaded for this turn; call LoadAsync first.");
+
+    /// <summary>The state of one key for one turn: raw values as stored, typed values once a property is used.</summary>
+    internal sealed class CachedState(string key, string? json, string? etag)
+    {
+        public string Key { get; } = key;
+        public string? ETag { get; set; } = etag;
+        public string? StoredJson { get; set; } = json;
+        public Dictionary<string, JsonElement> Raw { get; } = json is null
+            ? new(StringComparer.Ordinal)
+            : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json, BotJson.Options) ?? new(StringComparer.Ordinal);
+        public Dictionary<string, object?> Live { get; } = new(StringComparer.Ordinal);
+
+        public string ToJson()
+        {
+            var merged = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (k, v) in Raw)
+            {
+                merged[k] = v;
+            }
+            foreach (var (k, v) in Live)
+            {
+                merged[k] = v;
+            }
+            return JsonSerializer.Serialize(merged, BotJson.Options);
+        }
+    }
+}
+
+/// <summary>State shared by everyone in a conversation: <c>{channelId}/conversations/{conversationId}</c>.</summary>
+public sealed class ConversationState(IStorage storage) : BotState(storage, nameof(ConversationState))
+{
+    public override string GetStorageKey(ITurnContext context)
+    {
+        var a = context.Activity;
+        var channel = a.ChannelId ?? throw new InvalidOperationException("The activity has no channelId.");
+        var conversation = a.Conversation?.Id ?? throw new InvalidOperationException("The activity has no conversation.id.");
+        return $"{channel}/conversations/{conversation}";
+    }
+}
+
+/// <summary>State of one customer across conversations: <c>{channelId}/users/{userId}</c>.</summary>
+public sealed class UserState(IStorage storage) : BotState(storage, nameof(UserState))
+{
+    public override string GetStorageKey(ITurnContext context)
+    {
+        var a = context.Activity;
+        var channel = a.ChannelId ?? throw new InvalidOperationException("The activity has no channelId.");
+        var user = a.From?.Id ?? throw new InvalidOperationException("The activity has no from.id.");
+        return $"{channel}/users/{user}";
+    }
+}

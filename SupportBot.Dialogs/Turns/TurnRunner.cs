@@ -1,0 +1,33 @@
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
+
+namespace SupportBot.Dialogs.Turns;
+
+/// <summary>Runs one turn through the middleware and the bot and delivers its replies only after the turn
+/// completed (state stored). A state conflict re-runs the turn on fresh state, a bounded number of times.</summary>
+public sealed class TurnRunner(MiddlewarePipeline pipeline, IBot bot)
+{
+    public const int MaxAttempts = 5;
+
+    /// <summary>Runs the turn; <paramref name="deliver"/> receives the replies once. Answers the final context.</summary>
+    public async Task<TurnContext> RunAsync(Activity activity, Func<IReadOnlyList<Activity>, Task> deliver, CancellationToken cancellationToken)
+    {
+        // A stable id lets every attempt log the same incoming activity once.
+        activity.Id ??= Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
+        {
+            var context = new TurnContext(attempt == MaxAttempts ? activity : BotJson.Clone(activity));
+            try
+            {
+                await pipeline.RunAsync(context, bot, cancellationToken);
+            }
+            catch (StorageConflictException) when (attempt < MaxAttempts)
+            {
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
+                continue;
+            }
+            await context.DeliverAsync(deliver);
+            return context;
+        }
+    }
+}

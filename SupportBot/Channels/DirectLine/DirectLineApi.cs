@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Text.Json;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Storage;
+
+namespace SupportBot.Channels.DirectLine;
+
+/// <summary>A self-hosted Direct Line 3.0, complete enough for the official Web Chat and botframework-directlinejs.</summary>
+public static class DirectLineApi
+{
+    public const int MaxUploadBytes = 4 * 1024 * 1024;
+    private const int PageSize = 500;
+
+    public static IEndpointRouteBuilder MapDirectLineApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v3/directline");
+        api.MapPost("/tokens/generate", GenerateToken);
+        api.MapPost("/tokens/refresh", RefreshToken);
+        api.MapPost("/conversations", StartConversation);
+        api.MapGet("/conversations/{conversationId}", Reconnect);
+        api.MapPost("/conversations/{conversationId}/activities", PostActivity);
+        api.MapGet("/conversations/{conversationId}/activities", GetActivities);
+        api.MapPost("/conversations/{conversationId}/upload", Upload).DisableAntiforgery();
+        api.Map("/conversations/{conversationId}/stream", DirectLineStream.AcceptAsync);
+        api.MapGet("/attachments/{id}", Uploads.ServeAsync);
+        app.MapPost("/api/token", WebChatToken);
+        return app;
+    }
+
+    public sealed record WebChatSession(string ConversationId, string Token, [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] int ExpiresIn, string UserId);
+
+    public sealed record TokenParameters(ChannelAccount? User);
+
+    public sealed record Conversation(string ConversationId, string Token, [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] int ExpiresIn, string? StreamUrl = null);
+
+    /// <summary>Server-side: a token for a new conversation, with the secret.</summary>
+    private static async Task<IResult> GenerateToken(HttpRequest request, DirectLineTokens tokens, CancellationToken cancellationToken)
+    {
+        if (DirectLineAuth.Credential(request) is not { } credential || !tokens.IsSecret(credential))
+        {
+            return ApiErrors.Forbidden("Generating a token needs the Direct Line secret.");
+        }
+        var parameters = await ReadOptionalAsync<TokenParameters>(request, cancellationToken);
+        if (parameters.Error is not null)
+        {
+            return parameters.Error;
+        }
+        var user = parameters.Value?.User;
+        var conversationId = DirectLineConversations.NewId();
+        return Results.Json(NewConversation(tokens, conversationId, user?.Id, user?.Name), BotJson.Options);
+    }
+
+    /// <summary>For the self-hosted web chat page: a token bound to a new conversation and a new customer id. The
+    /// page never sees the secret; the name is only what the host page already knows about its visitor.</summary>
+    private static async Task<IResult> WebChatToken(HttpRequest request, DirectLineTokens tokens, CancellationToken cancellationToken)
+    {
+        var parameters = await ReadOptionalAsync<TokenParameters>(request, cancellationToken);
+        if (parameters.Error is not null)
+        {
+            return parameters.Error;
+        }
+        var name = parameters.Value?.User?.Name?.Trim();
+        if (name is { Length: > 100 })
+        {
+            return ApiErrors.BadRequest("The name is longer than 100 characters.");
+        }
+        var userId = "dl_" + Guid.NewGuid().ToString("N");
+        var conversation = NewConversation(tokens, DirectLineConversations.NewId(), userId, string.IsNullOrEmpty(name) ? null : name);
+        return Results.Json(new WebChatSession(conversation.ConversationId, conversation.Token, conversation.ExpiresIn, userId), BotJson.Options);
+    }
+
+    private static IResult RefreshToken(HttpRequest request, DirectLineTokens tokens)
+    {
+        if (DirectLineAuth.Credential(request) is not { } credential || tokens.Validate(credential) is not { } grant)
+        {
+            return ApiErrors.Forbidden("The token is not valid or has expired.");
+        }
+        return Results.Json(NewConversation(tokens, grant.ConversationId, grant.UserId, grant.UserName), BotJson.Options);
+    }
+
+    private static async Task<IResult> StartConversation(HttpRequest request, DirectLineTokens tokens, DirectLineConversations conversations, CancellationToken cancellationToken)
+    {
+        if (DirectLineAuth.Credential(request) is not { } credential)
+        {
+            return ApiErrors.Forbidden("The request has no Direct Line secret or token.");
+        }
+        var grant = tokens.IsSecret(credential)
+            ? new DirectLineGrant(DirectLineConversations.NewId(), null, null, DateTimeOffset.MaxValue)
+            : tokens.Validate(credential);
+        if (grant is null)
+        {
+            return ApiErrors.Forbidden("The token is not valid or has expired.");
+        }
+        var isNew = await conversations.StartAsync(grant.ConversationId, grant.UserId, cancellationToken);
+        var body = NewConversation(tokens, grant.ConversationId, grant.UserId, grant.UserName) with { StreamUrl = StreamUrl(request, tokens, grant, null) };
+        return Results.Json(body, BotJson.Options, statusCode: isNew ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> Reconnect(string conversationId, string? watermark, HttpRequest request, DirectLineTokens tokens, DirectLineConversations conversations, CancellationToken cancellationToken)
+    {
+        var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
+        if (access.Error is not null)
+        {
+            return access.Error;
+        }
+        var body = NewConversation(tokens, conversationId, access.Grant!.UserId, access.Grant.UserName) with { StreamUrl = StreamUrl(request, tokens, access.Grant, watermark) };
+        return Results.Json(body, BotJson.Options);
+    }
+
+    private static async Task<IResult> PostActivity(string conversationId, HttpRequest request, DirectLineTokens tokens, DirectLineConversations conversations,
+        DirectLineTurns turns, BotOptions options, CancellationToken cancellationToken)
+    {
+        var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
+        if (access.Error is not null)
+        {
+            return access.Error;
+        }
+        var read = await ActivityReader.ReadAsync(request, options.MaxActivityBytes, cancellationToken);
+        if (read.Error is not null)
+        {
+            return read.Error;
+        }
+        return await turns.ProcessAsync(read.Activity!, access.Grant!, BaseUrl(request), cancellationToken);
+    }
+
+    private static async Task<IResult> GetActivities(string conversationId, string? watermark, HttpRequest request, DirectLineTokens tokens,
+        DirectLineConversations conversations, SqliteTranscriptStore transcripts, CancellationToken cancellationToken)
+    {
+        var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
+        if (access.Error is not null)
+        {
+            return access.Error;
+        }
+        if (ParseWatermark(watermark) is not { } after)
+        {
+            return ApiErrors.BadRequest($"The watermark '{watermark}' is not one this server issued.");
+        }
+        var entries = await transcripts.GetActivitiesAsync(conversationId, after, PageSize, cancellationToken);
+        return Results.Json(ActivitySet.Of(entries, after), BotJson.Options);
+    }
+
+    private static async Task<IResult> Upload(string conversationId, string? userId, HttpRequest request, DirectLineTokens tokens,
+        DirectLineConversations conversations, DirectLineTurns turns, Uploads uploads, CancellationToken cancellationToken)
+    {
+        var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
+        if (access.Error is not null)
+        {
+            return access.Error;
+        }
+        if (request.ContentLength > MaxUploadBytes)
+        {
+            return ApiErrors.TooLarge(MaxUploadBytes);
+        }
+        if (!request.HasFormContentType)
+        {
+            return ApiErrors.BadRequest("An upload must be multipart/form-data.");
+        }
+        var form = await request.ReadFormAsync(cancellationToken);
+        Activity activity;
+        if (form.Files.GetFile("activity") is { } activityPart)
+        {
+            using var stream = new MemoryStream();
+            await activityPart.CopyToAsync(stream, cancellationToken);
+            var parsed = ActivityReader.Parse(stream.ToArray());
+            if (parsed.Error is not null)
+            {
+                return parsed.Error;
+            }
+            activity = parsed.Activity!;
+        }
+        else
+        {
+            activity = new Activity { Type = ActivityTypes.Message, From = new ChannelAccount { Id = userId } };
+        }
+        var baseUrl = BaseUrl(request);
+        activity.Attachments ??= [];
+        foreach (var file in form.Files.Where(f => f.Name != "activity"))
+        {
+            var id = await uploads.SaveAsync(conversationId, file, cancellationToken);
+            activity.Attachments.Add(new Attachment { ContentType = file.ContentType, Name = file.FileName, ContentUrl = $"{baseUrl}/v3/directline/attachments/{id}" });
+        }
+        return await turns.ProcessAsync(activity, access.Grant!, baseUrl, cancellationToken);
+    }
+
+    internal static long? ParseWatermark(string? watermark) =>
+        string.IsNullOrEmpty(watermark) ? 0
+        : long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : null;
+
+    private static Conversation NewConversation(DirectLineTokens tokens, string conversationId, string? userId, string? userName) =>
+        new(conversationId, tokens.Issue(conversationId, userId, userName), (int)DirectLineTokens.Lifetime.TotalSeconds);
+
+    private static string StreamUrl(HttpRequest request, DirectLineTokens tokens, DirectLineGrant grant, string? watermark)
+    {
+        var scheme = request.IsHttps ? "wss" : "ws";
+        var streamToken = tokens.Issue(grant.ConversationId, grant.UserId, grant.UserName);
+        return $"{scheme}://{request.Host}{request.PathBase}/v3/directline/conversations/{Uri.EscapeDataString(grant.ConversationId)}/stream"
+            + $"?watermark={Uri.EscapeDataString(watermark ?? "")}&t={Uri.EscapeDataString(streamToken)}";
+    }
+
+    private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+
+    private static async Task<(T? Value, IResult? Error)> ReadOptionalAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    {
+        if (request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any())
+        {
+            return (null, null);
+        }
+        try
+        {
+            return (await JsonSerializer.DeserializeAsync<T>(request.Body, BotJson.Options, cancellationToken), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiErrors.BadRequest($"The body is not valid JSON: {e.Message}"));
+        }
+    }
+}
+
+/// <summary>A page of activities and the watermark to continue from.</summary>
+public sealed record ActivitySet(IReadOnlyList<Activity> Activities, string Watermark)
+{
+    public static ActivitySet Of(IReadOnlyList<TranscriptEntry> entries, long after) =>
+        new(entries.Select(e => e.Activity).ToList(), (entries.Count > 0 ? entries[^1].Seq : after).ToString(CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,47 @@
+namespace SupportBot.Channels.DirectLine;
+
+/// <summary>Who may touch a conversation: the secret reaches all of them, a token only its own.</summary>
+public static class DirectLineAuth
+{
+    public sealed record Access(DirectLineGrant? Grant, IResult? Error);
+
+    public static string? Credential(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+        // A WebSocket cannot carry headers from a browser; the stream URL carries its own token.
+        return request.Query["t"].FirstOrDefault();
+    }
+
+    public static async Task<Access> AuthorizeAsync(HttpRequest request, string conversationId, DirectLineTokens tokens,
+        DirectLineConversations conversations, CancellationToken cancellationToken)
+    {
+        if (Credential(request) is not { Length: > 0 } credential)
+        {
+            return new(null, ApiErrors.Forbidden("The request has no Direct Line secret or token."));
+        }
+        DirectLineGrant grant;
+        if (tokens.IsSecret(credential))
+        {
+            grant = new DirectLineGrant(conversationId, null, null, DateTimeOffset.MaxValue);
+        }
+        else if (tokens.Validate(credential) is { } valid)
+        {
+            if (valid.ConversationId != conversationId)
+            {
+                return new(null, ApiErrors.Forbidden("This token belongs to another conversation."));
+            }
+            grant = valid;
+        }
+        else
+        {
+            return new(null, ApiErrors.Forbidden("The token is not valid or has expired."));
+        }
+        return await conversations.ExistsAsync(conversationId, cancellationToken)
+            ? new(grant, null)
+            : new(null, ApiErrors.NotFound($"Conversation '{conversationId}' does not exist."));
+    }
+}

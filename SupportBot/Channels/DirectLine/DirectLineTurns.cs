@@ -1,0 +1,41 @@
+using SupportBot.Channels;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
+using SupportBot.Storage;
+
+namespace SupportBot.Channels.DirectLine;
+
+/// <summary>Turns a posted activity into a bot turn. The transcript is the conversation's Direct Line feed: the
+/// customer's activity is echoed when stored, and the bot's replies reach the stream the same way.</summary>
+public sealed class DirectLineTurns(BotAdapter adapter, SqliteTranscriptStore transcripts, BotOptions options)
+{
+    public async Task<IResult> ProcessAsync(Activity activity, DirectLineGrant grant, string baseUrl, CancellationToken cancellationToken)
+    {
+        var from = activity.From ?? new ChannelAccount();
+        from.Id = grant.UserId ?? from.Id;
+        if (string.IsNullOrWhiteSpace(from.Id))
+        {
+            return ApiErrors.BadRequest("The activity has no from.id.");
+        }
+        from.Name ??= grant.UserName;
+        from.Role = RoleTypes.User;
+        activity.From = from;
+        activity.Id = Guid.NewGuid().ToString("N");
+        activity.Timestamp = DateTimeOffset.UtcNow;
+        activity.ChannelId = activity.ChannelId == ChannelIds.WebChat ? ChannelIds.WebChat : ChannelIds.DirectLine;
+        activity.Conversation = new ConversationAccount { Id = grant.ConversationId };
+        activity.Recipient = new ChannelAccount { Id = options.BotId, Name = options.BotName, Role = RoleTypes.Bot };
+        activity.ServiceUrl = baseUrl;
+        activity.DeliveryMode = null;
+
+        try
+        {
+            await adapter.ProcessAsync(activity, replies => transcripts.LogActivitiesAsync(replies, CancellationToken.None), cancellationToken);
+        }
+        catch (StorageUnavailableException)
+        {
+            return ApiErrors.Unavailable("The bot could not store this message; please send it again.");
+        }
+        return Results.Json(new ResourceResponse(activity.Id), BotJson.Options);
+    }
+}

@@ -1,0 +1,76 @@
+using SupportBot.Channels.Auth;
+using SupportBot.Channels.Connector;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
+
+namespace SupportBot.Channels;
+
+/// <summary><c>POST /api/messages</c>: activities from Azure Bot Service, Teams, the Emulator and the Agents Playground.</summary>
+public static class MessagesApi
+{
+    public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/messages", PostActivity);
+        return app;
+    }
+
+    private static async Task<IResult> PostActivity(HttpRequest request, BotOptions options, ChannelAuthenticator authenticator,
+        BotAdapter adapter, ConnectorClient connector, ILogger<BotAdapter> logger, CancellationToken cancellationToken)
+    {
+        var read = await ActivityReader.ReadAsync(request, options.MaxActivityBytes, cancellationToken);
+        if (read.Error is not null)
+        {
+            return read.Error;
+        }
+        var activity = read.Activity!;
+        try
+        {
+            await authenticator.AuthenticateAsync(request.Headers.Authorization.FirstOrDefault(), activity, cancellationToken);
+        }
+        catch (ChannelAuthenticationException e)
+        {
+            logger.LogWarning("Refused /api/messages from {Channel}: {Reason}", activity.ChannelId, e.Message);
+            return ApiErrors.Unauthorized("The request's credentials were refused.");
+        }
+        if (Missing(activity) is { } missing)
+        {
+            return ApiErrors.BadRequest($"The activity has no '{missing}'.");
+        }
+
+        var expectReplies = activity.DeliveryMode == DeliveryModes.ExpectReplies;
+        List<Activity> collected = [];
+        try
+        {
+            var invoke = await adapter.ProcessAsync(activity, async replies =>
+            {
+                if (expectReplies)
+                {
+                    collected.AddRange(replies);
+                    return;
+                }
+                foreach (var reply in replies)
+                {
+                    await connector.SendAsync(reply, CancellationToken.None);
+                }
+            }, cancellationToken);
+
+            if (activity.Type == ActivityTypes.Invoke)
+            {
+                var response = invoke ?? new Dialogs.Turns.InvokeResponse(StatusCodes.Status501NotImplemented, null);
+                return response.Body is null ? Results.StatusCode(response.Status) : Results.Json(response.Body, BotJson.Options, statusCode: response.Status);
+            }
+            return expectReplies ? Results.Json(new ExpectedReplies(collected), BotJson.Options) : Results.Ok();
+        }
+        catch (StorageUnavailableException)
+        {
+            return ApiErrors.Unavailable("The bot could not store this turn; redeliver it later.");
+        }
+    }
+
+    private static string? Missing(Activity activity) =>
+        activity.Conversation?.Id is null ? "conversation.id"
+        : activity.From?.Id is null ? "from.id"
+        : activity.ChannelId is null ? "channelId"
+        : activity.ServiceUrl is null && activity.DeliveryMode != DeliveryModes.ExpectReplies ? "serviceUrl"
+        : null;
+}

@@ -1,0 +1,1 @@
+await SupportBot.SupportBotApp.Build(args).RunAsync();

@@ -1,0 +1,77 @@
+using Microsoft.Data.Sqlite;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
+using SupportBot.Dialogs.Turns;
+
+namespace SupportBot.Storage;
+
+/// <summary>Every activity in and out of every conversation, in order, in the embedded SQLite file.</summary>
+public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITranscriptLogger
+{
+    public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
+    {
+        var stored = new List<TranscriptEntry>(activities.Count);
+        await database.WriteLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = database.Open();
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT OR IGNORE INTO transcript (channel_id, conversation_id, activity_id, timestamp, json)
+                VALUES ($channel, $conversation, $id, $timestamp, $json) RETURNING seq
+                """;
+            var channel = command.Parameters.Add("$channel", SqliteType.Text);
+            var conversation = command.Parameters.Add("$conversation", SqliteType.Text);
+            var id = command.Parameters.Add("$id", SqliteType.Text);
+            var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
+            var json = command.Parameters.Add("$json", SqliteType.Text);
+            foreach (var activity in activities)
+            {
+                activity.Id ??= Guid.NewGuid().ToString("N");
+                activity.Timestamp ??= DateTimeOffset.UtcNow;
+                channel.Value = activity.ChannelId ?? "";
+                conversation.Value = activity.Conversation?.Id ?? throw new ArgumentException("An activity without conversation.id cannot be stored.");
+                id.Value = activity.Id;
+                timestamp.Value = activity.Timestamp.Value.ToString("O");
+                json.Value = BotJson.Serialize(activity);
+                if (await command.ExecuteScalarAsync(cancellationToken) is long seq)
+                {
+                    stored.Add(new TranscriptEntry(seq, activity));
+                }
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            throw new StorageUnavailableException($"Writing the transcript to {database.Path} failed: {e.Message}", e);
+        }
+        finally
+        {
+            database.WriteLock.Release();
+        }
+        foreach (var group in stored.GroupBy(e => e.Activity.Conversation!.Id!))
+        {
+            feed.Publish(group.Key, group.ToList());
+        }
+    }
+
+    /// <summary>The conversation's activities after <paramref name="afterSeq"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        var entries = new List<TranscriptEntry>();
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND seq > $after ORDER BY seq LIMIT $limit";
+        command.Parameters.AddWithValue("$conversation", conversationId);
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new TranscriptEntry(reader.GetInt64(0), BotJson.Deserialize<Activity>(reader.GetString(1))!));
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using SupportBot.Channels;
+using SupportBot.Channels.Auth;
+using SupportBot.Channels.Connector;
+using SupportBot.Channels.DirectLine;
+using SupportBot.Dialogs.State;
+using SupportBot.Dialogs.Support;
+using SupportBot.Dialogs.Turns;
+using SupportBot.Storage;
+
+namespace SupportBot;
+
+/// <summary>Composition: the whole host in one place, so it reads like a table of contents.</summary>
+public static class SupportBotApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DirectLineApi.MaxUploadBytes + 64 * 1024);
+
+        var options = builder.Configuration.Get<BotOptions>() ?? new BotOptions();
+        builder.Services.AddSingleton(options.Validate());
+        builder.AddEmbeddedStorage();
+        builder.AddBot();
+        builder.AddChannels();
+
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapMessagesApi();
+        app.MapDirectLineApi();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        return app;
+    }
+
+    /// <summary>The data folder: <c>Storage:DataDirectory</c>, by default <c>data/</c> under the content root.</summary>
+    public static string DataDirectory(IHostApplicationBuilder builder) =>
+        Path.GetFullPath(builder.Configuration["Storage:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
+
+    private static void AddEmbeddedStorage(this IHostApplicationBuilder builder)
+    {
+        var database = new SqliteDatabase(Path.Combine(DataDirectory(builder), "supportbot.db"));
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<IStorage, SqliteStorage>();
+        builder.Services.AddSingleton<TranscriptFeed>();
+        builder.Services.AddSingleton<SqliteTranscriptStore>();
+        builder.Services.AddSingleton<ITranscriptLogger>(sp => sp.GetRequiredService<SqliteTranscriptStore>());
+    }
+
+    private static void AddBot(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ConversationState>();
+        builder.Services.AddSingleton<UserState>();
+        builder.Services.AddSingleton<IBot, SupportBotHandler>();
+        builder.Services.AddSingleton(sp => new MiddlewarePipeline([new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>())]));
+        builder.Services.AddSingleton<TurnRunner>();
+        builder.Services.AddSingleton<BotAdapter>();
+    }
+
+    private static void AddChannels(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ChannelAuthenticator>();
+        builder.Services.AddSingleton<BotTokenProvider>();
+        builder.Services.AddHttpClient<ConnectorClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DirectLineConversations>();
+        builder.Services.AddSingleton<DirectLineTurns>();
+        builder.Services.AddSingleton<Uploads>();
+
+        var dataDirectory = DataDirectory(builder);
+        var secret = builder.Configuration["DirectLine:Secret"] is { Length: > 0 } configured ? configured : null;
+        builder.Services.AddSingleton(sp => new DirectLineTokens(
+            SigningKey(dataDirectory, secret),
+            secret ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+            sp.GetRequiredService<TimeProvider>()));
+    }
+
+    /// <summary>Tokens must survive a restart (a customer reloading the page keeps the conversation), so without a
+    /// configured secret the signing key is created once in the data folder.</summary>
+    private static byte[] SigningKey(string dataDirectory, string? secret)
+    {
+        if (!string.IsNullOrEmpty(secret))
+        {
+            return SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("directline-token-key:" + secret));
+        }
+        var path = Path.Combine(dataDirectory, "directline-signing.key");
+        if (!File.Exists(path))
+        {
+            File.WriteAllBytes(path, RandomNumberGenerator.GetBytes(32));
+        }
+        return File.ReadAllBytes(path);
+    }
+}
