@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Hosting;
+using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SupportBot.Dialogs.Schema;
+
+namespace SupportBot.Tests.Infrastructure;
+
+/// <summary>A Bot Connector on loopback that records what the bot posts to it.</summary>
+public sealed class FakeConnector : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
+
+    public sealed record Received(string Path, string? Authorization, Activity Activity);
+
+    private FakeConnector(WebApplication app) => _app = app;
+
+    public string ServiceUrl { get; private set; } = "";
+
+    public static async Task<FakeConnector> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var connector = new FakeConnector(app);
+        app.MapPost("/v3/conversations/{**rest}", async (HttpRequest request) =>
+        {
+            var activity = await JsonSerializer.DeserializeAsync<Activity>(request.Body, BotJson.Options);
+            await connector._received.Writer.WriteAsync(new Received(request.Path.ToString(), request.Headers.Authorization.FirstOrDefault(), activity!));
+            return Results.Json(new ResourceResponse(Guid.NewGuid().ToString("N")));
+        });
+        await app.StartAsync();
+        connector.ServiceUrl = app.Urls.First().TrimEnd('/') + "/";
+        return connector;
+    }
+
+    /// <summary>Waits for the next activity the bot posted.</summary>
+    public async Task<Received> NextAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        return await _received.Reader.ReadAsync(cts.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
