@@ -14,6 +14,7 @@ public static class BotJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             MaxDepth = 64,
+            Converters = { new TimestampConverter() },
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -7,7 +7,7 @@ namespace SupportBot.Dialogs.Turns;
 /// completed (state stored). A state conflict re-runs the turn on fresh state, a bounded number of times.</summary>
 public sealed class TurnRunner(MiddlewarePipeline pipeline, IBot bot)
 {
-    public const int MaxAttempts = 5;
+    public const int MaxAttempts = 10;
 
     /// <summary>Runs the turn; <paramref name="deliver"/> receives the replies once. Answers the final context.</summary>
     public async Task<TurnContext> RunAsync(Activity activity, Func<IReadOnlyList<Activity>, Task> deliver, CancellationToken cancellationToken)

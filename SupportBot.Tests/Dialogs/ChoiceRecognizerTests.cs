@@ -1,0 +1,74 @@
+using SupportBot.Dialogs.Dialogs;
+using Xunit;
+
+namespace SupportBot.Tests.Dialogs;
+
+public sealed class ChoiceRecognizerTests
+{
+    private static readonly IReadOnlyList<Choice> Choices =
+    [
+        new("Track my order", ["where is my parcel", "tracking"]),
+        new("Return an item", ["refund"]),
+        new("Talk to a person", ["agent", "human"]),
+    ];
+
+    [Theory]
+    [InlineData("Track my order", "Track my order")]
+    [InlineData("track my order!!", "Track my order")]
+    [InlineData("  RETURN AN ITEM ", "Return an item")]
+    [InlineData("refund", "Return an item")]
+    [InlineData("human", "Talk to a person")]
+    [InlineData("2", "Return an item")]
+    [InlineData("#3", "Talk to a person")]
+    [InlineData("number 1", "Track my order")]
+    [InlineData("the second one", "Return an item")]
+    [InlineData("3rd", "Talk to a person")]
+    [InlineData("last", "Talk to a person")]
+    [InlineData("first please", "Track my order")]
+    [InlineData("Retrun an item", "Return an item")]
+    [InlineData("talk to a persn", "Talk to a person")]
+    [InlineData("I want to talk to a person please", "Talk to a person")]
+    public void Customers_pick_a_choice_in_their_own_words(string input, string expected)
+    {
+        Assert.Equal(expected, ChoiceRecognizer.Recognize(input, Choices)?.Value);
+    }
+
+    [Theory]
+    [InlineData("blue")]
+    [InlineData("4")]
+    [InlineData("0")]
+    [InlineData("the fifth one")]
+    [InlineData("")]
+    [InlineData("???")]
+    public void Input_that_names_no_choice_is_not_forced_onto_one(string input)
+    {
+        Assert.Null(ChoiceRecognizer.Recognize(input, Choices));
+    }
+
+    [Fact]
+    public void A_tapped_button_value_wins_over_the_text()
+    {
+        var activity = new SupportBot.Dialogs.Schema.Activity
+        {
+            Type = "message",
+            Text = "",
+            Value = System.Text.Json.JsonSerializer.SerializeToElement(new { choice = "Return an item" }),
+        };
+
+        Assert.Equal(1, ChoiceRecognizer.Recognize(activity, Choices)?.Index);
+    }
+
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData("Yep!", true)]
+    [InlineData("that's right", true)]
+    [InlineData("yes please, go ahead", true)]
+    [InlineData("no", false)]
+    [InlineData("Nope.", false)]
+    [InlineData("not really", false)]
+    [InlineData("maybe", null)]
+    public void Confirm_answers_are_recognised(string input, bool? expected)
+    {
+        Assert.Equal(expected, ConfirmRecognizer.Recognize(new SupportBot.Dialogs.Schema.Activity { Type = "message", Text = input }));
+    }
+}

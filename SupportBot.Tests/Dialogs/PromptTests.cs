@@ -1,0 +1,145 @@
+using SupportBot.Dialogs.Dialogs;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
+using SupportBot.Dialogs.Turns;
+using SupportBot.Tests.Infrastructure;
+using Xunit;
+
+namespace SupportBot.Tests.Dialogs;
+
+public sealed class PromptTests
+{
+    /// <summary>Asks one prompt, then reports what it got: "got X" or "gave up after N".</summary>
+    private sealed class AskBot : IBot
+    {
+        private readonly ConversationState _state;
+        private readonly IStatePropertyAccessor<DialogState> _dialogState;
+        private readonly Dialog _dialog;
+
+        public AskBot(IStorage storage, Dialog prompt, PromptOptions options)
+        {
+            _state = new ConversationState(storage);
+            _dialogState = _state.CreateProperty<DialogState>("dialogs");
+            _dialog = new Flow(prompt, options);
+        }
+
+        public async Task OnTurnAsync(ITurnContext context, CancellationToken cancellationToken)
+        {
+            await _dialog.RunAsync(context, _dialogState, cancellationToken);
+            await _state.SaveChangesAsync(context, cancellationToken);
+        }
+
+        private sealed class Flow : ComponentDialog
+        {
+            public Flow(Dialog prompt, PromptOptions options) : base("flow")
+            {
+                AddDialog(new WaterfallDialog("steps",
+                [
+                    (step, ct) => step.PromptAsync(prompt.Id, options, ct),
+                    async (step, ct) =>
+                    {
+                        var text = step.Result switch
+                        {
+                            PromptExhausted e => $"gave up after {e.Attempts}",
+                            FoundChoice c => $"got {c.Value}",
+                            var other => $"got {other}",
+                        };
+                        await step.Context.SendActivityAsync(text, ct);
+                        return await step.EndDialogAsync(null, ct);
+                    },
+                ]));
+                AddDialog(prompt);
+            }
+        }
+    }
+
+    private static readonly List<Choice> Colours = [new("Red"), new("Green"), new("Blue")];
+
+    [Fact]
+    public async Task A_choice_prompt_gives_up_after_three_misses_instead_of_asking_forever()
+    {
+        var chat = new TestConversation(new AskBot(new MemoryStorage(), new ChoicePrompt("choice"), PromptOptions.Of("Which colour?", "Please pick a colour.", Colours)));
+
+        Assert.Equal("Which colour?", (await chat.SendAsync("hi")).Single().Text);
+        Assert.Equal("Please pick a colour.", (await chat.SendAsync("purple")).Single().Text);
+        Assert.Equal("Please pick a colour.", (await chat.SendAsync("orange")).Single().Text);
+        Assert.Equal("gave up after 3", (await chat.SendAsync("pink")).Single().Text);
+    }
+
+    [Fact]
+    public async Task The_attempt_limit_is_configurable_per_prompt()
+    {
+        var options = PromptOptions.Of("Which colour?", choices: Colours);
+        options.MaxAttempts = 1;
+        var chat = new TestConversation(new AskBot(new MemoryStorage(), new ChoicePrompt("choice"), options));
+
+        await chat.SendAsync("hi");
+
+        Assert.Equal("gave up after 1", (await chat.SendAsync("pink")).Single().Text);
+    }
+
+    [Fact]
+    public async Task A_recognised_answer_ends_the_prompt_with_the_choice()
+    {
+        var chat = new TestConversation(new AskBot(new MemoryStorage(), new ChoicePrompt("choice"), PromptOptions.Of("Which colour?", choices: Colours)));
+
+        await chat.SendAsync("hi");
+
+        Assert.Equal("got Green", (await chat.SendAsync("the second one")).Single().Text);
+    }
+
+    [Fact]
+    public async Task A_confirm_prompt_answers_true_or_false()
+    {
+        var chat = new TestConversation(new AskBot(new MemoryStorage(), new ConfirmPrompt("confirm"), PromptOptions.Of("Is that right?")));
+
+        var question = (await chat.SendAsync("hi")).Single();
+
+        Assert.Equal(["Yes", "No"], question.SuggestedActions!.Actions.Select(a => a.Title));
+        Assert.Equal("got True", (await chat.SendAsync("yep")).Single().Text);
+    }
+
+    [Fact]
+    public async Task A_text_prompt_survives_between_turns_in_stored_state()
+    {
+        var storage = new MemoryStorage();
+        var options = PromptOptions.Of("What happened?");
+
+        await new TestConversation(new AskBot(storage, new TextPrompt("text"), options)).SendAsync("hi");
+        // A new bot instance (a restarted process) continues from storage.
+        var replies = await new TestConversation(new AskBot(storage, new TextPrompt("text"), options)).SendAsync("my parcel is late");
+
+        Assert.Equal("got my parcel is late", replies.Single().Text);
+    }
+
+    [Theory]
+    [InlineData("webchat", null, 3, "suggested")]
+    [InlineData("directline", null, 5, "suggested")]
+    [InlineData("emulator", null, 2, "suggested")]
+    [InlineData("msteams", "personal", 3, "suggested")]
+    [InlineData("msteams", "personal", 4, "hero:messageBack")]
+    [InlineData("msteams", "groupChat", 2, "hero:messageBack")]
+    [InlineData("msteams", "channel", 2, "hero:messageBack")]
+    [InlineData("slack", null, 2, "hero:imBack")]
+    public void Choices_are_rendered_the_way_the_channel_shows_them(string channelId, string? conversationType, int count, string expected)
+    {
+        var incoming = Activities.Message("hi", "c", channelId: channelId);
+        incoming.Conversation!.ConversationType = conversationType;
+        var choices = Enumerable.Range(1, count).Select(i => new Choice($"Option {i}")).ToList();
+
+        var prompt = ChoiceFactory.ForChannel(incoming, incoming.CreateReply("Pick one"), choices);
+
+        var rendered = prompt.SuggestedActions is { } actions
+            ? "suggested"
+            : "hero:" + prompt.Attachments!.Single().Content!.Value.GetProperty("buttons")[0].GetProperty("type").GetString();
+        Assert.Equal(expected, rendered);
+        var titles = prompt.SuggestedActions?.Actions.Select(a => a.Title)
+            ?? prompt.Attachments!.Single().Content!.Value.GetProperty("buttons").EnumerateArray().Select(b => b.GetProperty("title").GetString());
+        Assert.Equal(choices.Select(c => c.Value), titles);
+        if (expected != "suggested")
+        {
+            Assert.Equal(HeroCard.ContentType, prompt.Attachments!.Single().ContentType);
+            Assert.Equal("Pick one", prompt.Attachments!.Single().Content!.Value.GetProperty("text").GetString());
+        }
+    }
+}

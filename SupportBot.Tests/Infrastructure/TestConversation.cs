@@ -1,0 +1,46 @@
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
+using SupportBot.Dialogs.Turns;
+
+namespace SupportBot.Tests.Infrastructure;
+
+/// <summary>A conversation with a bot in memory that reads like a transcript: send, then expect replies.</summary>
+public sealed class TestConversation(IBot bot, string channelId = "test", string conversationId = "conv-1", string userId = "user-1", string? userName = "Jane")
+{
+    private readonly TurnRunner _runner = new(new MiddlewarePipeline([]), bot);
+
+    public ConversationAccount Conversation { get; } = new() { Id = conversationId };
+
+    public async Task<IReadOnlyList<Activity>> SendAsync(string text) =>
+        await SendAsync(Activities.Message(text, conversationId, userId, userName, channelId));
+
+    public async Task<IReadOnlyList<Activity>> SendAsync(Activity activity)
+    {
+        activity.Conversation = Conversation;
+        List<Activity> replies = [];
+        await _runner.RunAsync(activity, sent =>
+        {
+            replies.AddRange(sent);
+            return Task.CompletedTask;
+        }, default);
+        return replies;
+    }
+
+    public Activity Event(string name) => new()
+    {
+        Type = ActivityTypes.Event,
+        Name = name,
+        ChannelId = channelId,
+        From = new ChannelAccount { Id = userId, Name = userName },
+        Recipient = new ChannelAccount { Id = "bot" },
+    };
+
+    public Task<IReadOnlyList<Activity>> MembersAddedAsync() =>
+        SendAsync(Activities.MembersAdded(conversationId, userId, userName, channelId));
+
+    public static TestConversation WithSupportBot(IStorage? storage = null, string channelId = "test", string? userName = "Jane", string conversationId = "conv-1", string userId = "user-1")
+    {
+        storage ??= new MemoryStorage();
+        return new TestConversation(new global::SupportBot.Dialogs.Support.SupportBotHandler(new ConversationState(storage), new UserState(storage)), channelId, conversationId, userId, userName);
+    }
+}
