@@ -81,7 +81,8 @@ public sealed class ChannelAuthenticator
 
     private async Task<ClaimsIdentity> ValidateEntraAsync(string token, JsonWebToken jwt, CancellationToken cancellationToken)
     {
-        var tenant = jwt.GetPayloadValue<string?>("tid") ?? TenantFromIssuer(jwt.Issuer);
+        // GetPayloadValue throws when the claim is absent; a token without tid (any foreign issuer) must be a 401, not a 500.
+        var tenant = jwt.TryGetPayloadValue<string>("tid", out var tid) && !string.IsNullOrEmpty(tid) ? tid : TenantFromIssuer(jwt.Issuer);
         var allowed = _options.MicrosoftAppType == "MultiTenant" ? _options.BotFrameworkTenants : [_options.MicrosoftAppTenantId!];
         if (tenant is null || !allowed.Contains(tenant, StringComparer.OrdinalIgnoreCase))
         {

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Tests.Infrastructure;
+using Xunit;
+
+namespace SupportBot.Tests.Channels;
+
+/// <summary>One bot without an app id (authentication off) and its connector, shared by the tests.</summary>
+public sealed class OpenBot : IAsyncLifetime
+{
+    public FakeConnector Connector { get; private set; } = null!;
+
+    public BotServer Bot { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Connector = await FakeConnector.StartAsync();
+        Bot = await BotServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Bot.DisposeAsync();
+        await Connector.DisposeAsync();
+    }
+}
+
+/// <summary>POST /api/messages as the Bot Framework protocol specifies it, with authentication off.</summary>
+public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
+{
+    private const int DefaultMaxActivityBytes = 256 * 1024;
+
+    [Fact]
+    public async Task Malformed_JSON_is_a_bad_request()
+    {
+        using var response = await PostRawAsync("{\"type\": \"message\", \"text\": ");
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, "BadArgument");
+    }
+
+    [Fact]
+    public async Task Activity_without_a_type_is_a_bad_request()
+    {
+        var activity = Message("hello");
+        activity.Type = null!;
+
+        using var response = await PostRawAsync(BotJson.Serialize(activity));
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, "BadArgument");
+    }
+
+    [Fact]
+    public async Task Activity_without_a_conversation_id_is_a_bad_request()
+    {
+        var activity = Message("hello");
+        activity.Conversation = new ConversationAccount();
+
+        using var response = await fixture.Bot.PostActivityAsync(activity);
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, "BadArgument");
+    }
+
+    [Fact]
+    public async Task Body_over_the_size_limit_is_refused_with_413()
+    {
+        var activity = Message(new string('x', DefaultMaxActivityBytes));
+
+        using var response = await fixture.Bot.PostActivityAsync(activity);
+
+        await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "MessageSizeTooBig");
+    }
+
+    [Fact]
+    public async Task Chunked_body_over_the_size_limit_is_refused_with_413()
+    {
+        var json = Encoding.UTF8.GetBytes(BotJson.Serialize(Message(new string('x', DefaultMaxActivityBytes))));
+        using var content = new StreamContent(new MemoryStream(json));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/messages") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await fixture.Bot.Http.SendAsync(request);
+
+        await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "MessageSizeTooBig");
+    }
+
+    [Fact]
+    public async Task Wrong_content_type_is_refused_with_415()
+    {
+        using var response = await PostRawAsync(BotJson.Serialize(Message("hello")), "text/plain");
+
+        await AssertErrorAsync(response, HttpStatusCode.UnsupportedMediaType, "BadArgument");
+    }
+
+    [Fact]
+    public async Task Message_replies_go_to_the_connector_with_escaped_conversation_and_reply_to_ids()
+    {
+        var activity = Message("My printer is broken", conversationId: "a:1#x");
+        activity.Id = "f:1#2";
+
+        using var response = await fixture.Bot.PostActivityAsync(activity);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        var welcome = await fixture.Connector.NextAsync();
+        var reflection = await fixture.Connector.NextAsync();
+        foreach (var received in new[] { welcome, reflection })
+        {
+            // '#' reaches the connector's path only when escaped; unescaped it would start a fragment.
+            Assert.Equal("/v3/conversations/a:1#x/activities/f:1#2", Uri.UnescapeDataString(received.Path));
+            Assert.Equal("a:1#x", received.Activity.Conversation!.Id);
+            Assert.Equal("f:1#2", received.Activity.ReplyToId);
+            Assert.Null(received.Authorization);
+        }
+        Assert.Equal("Hi Jane, welcome!", welcome.Activity.Text);
+        Assert.Contains("My printer is broken", reflection.Activity.Text);
+    }
+
+    [Fact]
+    public async Task Expect_replies_answers_the_greeting_in_the_body()
+    {
+        var activity = Activities.MembersAdded(NewConversation(), userName: "Jane", serviceUrl: fixture.Connector.ServiceUrl);
+        activity.DeliveryMode = DeliveryModes.ExpectReplies;
+
+        using var response = await fixture.Bot.PostActivityAsync(activity);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<ExpectedReplies>(BotJson.Options);
+        var greeting = Assert.Single(body!.Activities);
+        Assert.Contains("Jane", greeting.Text);
+        Assert.Contains("What can I help you with today?", greeting.Text);
+        Assert.Equal(activity.Id, greeting.ReplyToId);
+    }
+
+    [Fact]
+    public async Task Invoke_without_a_handler_answers_501()
+    {
+        var activity = Message("");
+        activity.Type = ActivityTypes.Invoke;
+        activity.Text = null;
+        activity.Name = "composeExtension/query";
+
+        using var response = await fixture.Bot.PostActivityAsync(activity);
+
+        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_activity_type_is_accepted_with_200()
+    {
+        var activity = Message("");
+        activity.Type = "somethingNew";
+        activity.Text = null;
+
+        using var response = await fixture.Bot.PostActivityAsync(activity);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private Activity Message(string text, string? conversationId = null) =>
+        Activities.Message(text, conversationId ?? NewConversation(), serviceUrl: fixture.Connector.ServiceUrl);
+
+    private static string NewConversation() => "api-" + Guid.NewGuid().ToString("N");
+
+    private async Task<HttpResponseMessage> PostRawAsync(string body, string contentType = "application/json") =>
+        await fixture.Bot.Http.PostAsync("api/messages", new StringContent(body, Encoding.UTF8, contentType));
+
+    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        Assert.Equal(status, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = body.RootElement.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+    }
+}
