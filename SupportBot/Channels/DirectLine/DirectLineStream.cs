@@ -81,9 +81,16 @@ public static class DirectLineStream
         {
             // the client went away; it reconnects with its watermark and misses nothing
         }
-        if (socket.State == WebSocketState.Open)
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+                // the client vanished without a close handshake
+            }
         }
     }
 
