@@ -160,6 +160,24 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_connector_that_cannot_be_reached_answers_502_and_keeps_the_turn()
+    {
+        var conversationId = NewConversation();
+        var activity = Activities.Message("my parcel is late", conversationId, serviceUrl: "http://127.0.0.1:9/");
+
+        using var response = await fixture.Bot.PostActivityAsync(activity);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("ConnectorUnavailable", body.GetProperty("error").GetProperty("code").GetString());
+        // The turn itself was stored: the next message continues from it.
+        var next = Activities.Message("that's everything", conversationId, serviceUrl: fixture.Connector.ServiceUrl);
+        using var answered = await fixture.Bot.PostActivityAsync(next);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.StartsWith("Thank you, Jane.", (await fixture.Connector.NextAsync(conversationId)).Activity.Text);
+    }
+
     private Activity Message(string text, string? conversationId = null) =>
         Activities.Message(text, conversationId ?? NewConversation(), serviceUrl: fixture.Connector.ServiceUrl);
 

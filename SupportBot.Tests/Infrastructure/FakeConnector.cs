@@ -46,6 +46,19 @@ public sealed class FakeConnector : IAsyncDisposable
         return await _received.Reader.ReadAsync(cts.Token);
     }
 
+    /// <summary>Waits for the next activity the bot posted to <paramref name="conversationId"/>, skipping others.</summary>
+    public async Task<Received> NextAsync(string conversationId)
+    {
+        while (true)
+        {
+            var received = await NextAsync();
+            if (received.Activity.Conversation?.Id == conversationId)
+            {
+                return received;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

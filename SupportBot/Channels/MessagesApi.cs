@@ -65,6 +65,11 @@ public static class MessagesApi
         {
             return ApiErrors.Unavailable("The bot could not store this turn; redeliver it later.");
         }
+        catch (Exception e) when (e is HttpRequestException or Microsoft.Identity.Client.MsalException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Replies to conversation {ConversationId} could not be delivered", activity.Conversation?.Id);
+            return ApiErrors.Error(StatusCodes.Status502BadGateway, "ConnectorUnavailable", "The turn ran but its replies could not be delivered to the channel.");
+        }
     }
 
     private static string? Missing(Activity activity) =>
