@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using Xunit;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace SupportBot.Tests.Browser;
+
+/// <summary>The web chat page at / in a real browser: the official Web Chat bundle against the bot's own Direct Line.
+/// Each test is a new visitor and walks the conversation as far as it needs.</summary>
+public sealed class WebChatPageTests(WebChatFixture fixture, ITestOutputHelper output) : IClassFixture<WebChatFixture>
+{
+    private const string Problem = "my parcel has not arrived";
+
+    /// <summary>Long enough for a second greeting to arrive if one were sent; the only fixed wait in these tests.</summary>
+    private static readonly TimeSpan DuplicateWindow = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task Opening_the_page_with_a_name_welcomes_the_customer_by_name_exactly_once()
+    {
+        await using var chat = await ChatPage.OpenAsync(fixture, output);
+
+        await Expect(chat.Welcome).ToHaveCountAsync(1);
+        await Expect(chat.Welcome).ToContainTextAsync("Jane");
+        await chat.ExpectStillOneWelcomeAsync();
+        chat.ExpectNoClientComplaints();
+    }
+
+    [Fact]
+    public async Task A_message_sent_from_the_send_box_is_shown_as_sent_and_the_bot_answers_it()
+    {
+        await using var chat = await ChatPage.OpenAsync(fixture, output);
+        await Expect(chat.Welcome).ToHaveCountAsync(1);
+
+        await chat.SendAsync(Problem);
+
+        // Web Chat shows "Sending" until the server echoes the activity with its clientActivityID, then the time.
+        await Expect(chat.StatusOf(chat.FromCustomer(Problem))).ToContainTextAsync("Sent at");
+        await Expect(chat.FromBot(Problem)).ToHaveCountAsync(1);
+        await Expect(chat.FromCustomer(Problem)).ToHaveCountAsync(1);
+        await Expect(chat.Transcript).Not.ToContainTextAsync("Send failed");
+        await Expect(chat.Transcript).Not.ToContainTextAsync("Retry");
+        chat.ExpectNoClientComplaints();
+    }
+
+    [Fact]
+    public async Task Clicking_the_suggested_action_thats_everything_closes_with_thanks_by_name()
+    {
+        await using var chat = await ChatPage.OpenAsync(fixture, output);
+        await Expect(chat.Welcome).ToHaveCountAsync(1);
+        await chat.SendAsync(Problem);
+        await Expect(chat.FromBot(Problem)).ToHaveCountAsync(1);
+
+        await chat.SuggestedAction("That's everything").ClickAsync();
+
+        await Expect(chat.FromBot("Thank you, Jane")).ToHaveCountAsync(1);
+        await Expect(chat.StatusOf(chat.FromCustomer("That's everything"))).ToContainTextAsync("Sent at");
+        await Expect(chat.Transcript).Not.ToContainTextAsync("Send failed");
+        chat.ExpectNoClientComplaints();
+    }
+
+    [Fact]
+    public async Task Reloading_the_page_shows_the_earlier_conversation_again_with_the_welcome_still_once()
+    {
+        await using var chat = await ChatPage.OpenAsync(fixture, output);
+        await Expect(chat.Welcome).ToHaveCountAsync(1);
+        await chat.SendAsync(Problem);
+        await Expect(chat.FromBot(Problem)).ToHaveCountAsync(1);
+        await chat.SuggestedAction("That's everything").ClickAsync();
+        await Expect(chat.FromBot("Thank you, Jane")).ToHaveCountAsync(1);
+
+        await chat.Page.ReloadAsync();
+
+        await Expect(chat.Welcome).ToHaveCountAsync(1);
+        await Expect(chat.FromCustomer(Problem)).ToHaveCountAsync(1);
+        await Expect(chat.FromBot(Problem)).ToHaveCountAsync(1);
+        await Expect(chat.FromBot("Thank you, Jane")).ToHaveCountAsync(1);
+        await chat.ExpectStillOneWelcomeAsync();
+        await Expect(chat.FromCustomer(Problem)).ToHaveCountAsync(1);
+        chat.ExpectNoClientComplaints();
+    }
+
+    /// <summary>The page as a customer sees it, in terms of Web Chat's DOM.</summary>
+    private sealed class ChatPage : IAsyncDisposable
+    {
+        private readonly IBrowserContext _context;
+        private readonly ITestOutputHelper _output;
+        private readonly ConcurrentQueue<string> _complaints = new();
+
+        private ChatPage(IBrowserContext context, IPage page, ITestOutputHelper output)
+        {
+            _context = context;
+            _output = output;
+            Page = page;
+            page.Console += (_, message) =>
+            {
+                output.WriteLine($"[console.{message.Type}] {message.Text}");
+                // Web Chat and directlinejs say so when they distrust or cannot use what our Direct Line gave them.
+                if (message.Type is "warning" or "error" && (message.Text.StartsWith("Web Chat", StringComparison.Ordinal)
+                    || message.Text.StartsWith("DirectLineJS", StringComparison.Ordinal)))
+                {
+                    _complaints.Enqueue(message.Text);
+                }
+            };
+            page.PageError += (_, error) =>
+            {
+                output.WriteLine($"[pageerror] {error}");
+                _complaints.Enqueue(error);
+            };
+        }
+
+        public IPage Page { get; }
+
+        public ILocator Transcript => Page.Locator("#webchat");
+
+        public ILocator Welcome => FromBot("welcome");
+
+        public static async Task<ChatPage> OpenAsync(WebChatFixture fixture, ITestOutputHelper output)
+        {
+            var context = await fixture.NewVisitorAsync();
+            var chat = new ChatPage(context, await context.NewPageAsync(), output);
+            await chat.Page.GotoAsync("/?name=Jane");
+            return chat;
+        }
+
+        public ILocator FromBot(string text) =>
+            Page.Locator(".webchat__bubble:not(.webchat__bubble--from-user)").Filter(new() { HasText = text });
+
+        public ILocator FromCustomer(string text) =>
+            Page.Locator(".webchat__bubble.webchat__bubble--from-user").Filter(new() { HasText = text });
+
+        /// <summary>The send status under a message: "Sending", "Send failed. Retry." or "Sent at …".</summary>
+        public ILocator StatusOf(ILocator bubble) =>
+            Page.Locator("article.webchat__basic-transcript__activity").Filter(new() { Has = bubble }).Locator(".webchat__activity-status");
+
+        public ILocator SuggestedAction(string title) =>
+            Page.GetByRole(AriaRole.Toolbar, new() { Name = "Suggested actions" }).GetByRole(AriaRole.Button, new() { Name = title, Exact = true });
+
+        public async Task SendAsync(string text)
+        {
+            var sendBox = Transcript.GetByRole(AriaRole.Textbox);
+            await sendBox.FillAsync(text);
+            await sendBox.PressAsync("Enter");
+        }
+
+        public async Task ExpectStillOneWelcomeAsync()
+        {
+            await Page.WaitForTimeoutAsync((float)DuplicateWindow.TotalMilliseconds);
+            await Expect(Welcome).ToHaveCountAsync(1);
+        }
+
+        public void ExpectNoClientComplaints() => Assert.Empty(_complaints);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                var messages = await Transcript.Locator("article").AllInnerTextsAsync();
+                _output.WriteLine("Transcript at the end: " + string.Join(" | ", messages.Select(m => m.ReplaceLineEndings(" "))));
+            }
+            catch (PlaywrightException)
+            {
+                // the page is gone; the assertion that failed says more
+            }
+            finally
+            {
+                await _context.CloseAsync();
+            }
+        }
+    }
+}
