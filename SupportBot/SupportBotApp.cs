@@ -6,6 +6,7 @@ using SupportBot.Channels.DirectLine;
 using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Support;
 using SupportBot.Dialogs.Turns;
+using SupportBot.Playbooks;
 using SupportBot.Storage;
 
 namespace SupportBot;
@@ -52,8 +53,19 @@ public static class SupportBotApp
     {
         builder.Services.AddSingleton<ConversationState>();
         builder.Services.AddSingleton<UserState>();
-        builder.Services.AddSingleton<IBot, SupportBotHandler>();
-        builder.Services.AddSingleton(sp => new MiddlewarePipeline([new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>())]));
+        var playbooks = PlaybookHost.Start(builder.Configuration["Playbook:Path"] is { Length: > 0 } path ? path : null, DataDirectory(builder));
+        builder.Services.AddSingleton(playbooks);
+        builder.Services.AddSingleton<IBot>(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<SupportBotHandler>>();
+            return new SupportBotHandler(sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), () => playbooks.Current,
+                sp.GetRequiredService<TimeProvider>(), message => logger.LogWarning("{Message}", message));
+        });
+        var inspection = builder.Configuration.GetValue<bool>("Inspection");
+        builder.Services.AddSingleton(sp => new MiddlewarePipeline(
+            inspection
+                ? [new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>()), new InspectionMiddleware()]
+                : [new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>())]));
         builder.Services.AddSingleton<TurnRunner>();
         builder.Services.AddSingleton<BotAdapter>();
     }

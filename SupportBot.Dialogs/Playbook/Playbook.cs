@@ -108,6 +108,7 @@ public sealed record Messages
     public string AskName { get; init; } = "";
     public string AskNameRetry { get; init; } = "";
     public string Greeting { get; init; } = "";
+    public string Welcome { get; init; } = "";
     public string GreetingReturning { get; init; } = "";
     public string GreetingReturningSince { get; init; } = "";
     public string ReflectConfirm { get; init; } = "";
@@ -117,6 +118,7 @@ public sealed record Messages
     public string NotUnderstood { get; init; } = "";
     public string PromptGaveUp { get; init; } = "";
     public string Apology { get; init; } = "";
+    public string Recover { get; init; } = "";
     public string Solved { get; init; } = "";
     public string NotSolved { get; init; } = "";
     public string AnythingElse { get; init; } = "";

@@ -6,7 +6,7 @@ namespace SupportBot.Dialogs.Playbook;
 /// when orderNumber is known.</summary>
 public static partial class Template
 {
-    [GeneratedRegex(@"\{(\w+):\s?((?:[^{}]|\{\w+\})*)\}")]
+    [GeneratedRegex(@"\{(\w+):((?:[^{}]|\{\w+\})*)\}")]
     private static partial Regex Conditional();
 
     [GeneratedRegex(@"\{(\w+)\}")]

@@ -31,7 +31,7 @@ public sealed class IntentRecognizer
 
     public IReadOnlyList<string> Intents => _labels;
 
-    public static IntentRecognizer Train(IEnumerable<(string Text, string Intent)> examples, int seed = 1)
+    public static IntentRecognizer Train(IEnumerable<(string Text, string Intent)> examples, float l2Regularization = 1e-3f, int seed = 1)
     {
         var ml = new MLContext(seed);
         var data = ml.Data.LoadFromEnumerable(examples.Select(e => new Utterance { Text = Normalize(e.Text), Label = e.Intent }));
@@ -48,7 +48,7 @@ public sealed class IntentRecognizer
             }, nameof(Utterance.Text)))
             .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new Microsoft.ML.Trainers.LbfgsMaximumEntropyMulticlassTrainer.Options
             {
-                L2Regularization = 1e-3f,
+                L2Regularization = l2Regularization,
                 L1Regularization = 0,
                 NumberOfThreads = 1, // deterministic, and the machine has two cores to share with the server
             }))

@@ -1,55 +1,123 @@
 using System.Text.Json;
 using SupportBot.Dialogs.Dialogs;
+using SupportBot.Dialogs.Recognition;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Turns;
 
 namespace SupportBot.Dialogs.Support;
 
-/// <summary>The bot: loads state once, runs the support dialog, stores state once.</summary>
+/// <summary>The bot: loads state once, handles what customers may say at any step (a person, start over, help,
+/// frustration), runs the support dialogs, and stores state once.</summary>
 public sealed class SupportBotHandler : ActivityHandler
 {
     public const string JoinEventName = "webchat/join";
 
     private readonly BotStateSet _state;
     private readonly IStatePropertyAccessor<DialogState> _dialogState;
-    private readonly IStatePropertyAccessor<ConversationFlags> _flags;
-    private readonly IStatePropertyAccessor<UserProfile> _profile;
-    private readonly Dialog _dialog;
+    private readonly SupportContext _support;
+    private readonly DialogSet _dialogs;
+    private readonly Action<string>? _log;
 
-    public SupportBotHandler(ConversationState conversationState, UserState userState)
+    public SupportBotHandler(ConversationState conversationState, UserState userState, Func<PlaybookRuntime> runtime, TimeProvider? clock = null, Action<string>? log = null)
     {
         _state = new BotStateSet(conversationState, userState);
         _dialogState = conversationState.CreateProperty<DialogState>("dialogState");
-        _flags = conversationState.CreateProperty<ConversationFlags>("flags");
-        _profile = userState.CreateProperty<UserProfile>("profile");
-        _dialog = new SupportConversationDialog(_profile);
+        _support = new SupportContext(runtime, conversationState.CreateProperty<SupportCase>("case"), userState.CreateProperty<UserProfile>("profile"), clock ?? TimeProvider.System);
+        _log = log;
+        _dialogs = new DialogSet(_dialogState)
+            .Add(GreetingDialog.Create(_support))
+            .Add(CaseDialog.Create(_support))
+            .Add(UnderstandDialog.Create(_support))
+            .Add(TopicDialog.Create(_support))
+            .Add(DetailsDialog.Create(_support))
+            .Add(HandoffDialog.Create(_support))
+            .Add(RecoverDialog.Create(_support))
+            .Add(WrapUpDialog.Create(_support))
+            .Add(new TextPrompt(DialogIds.Text))
+            .Add(new ChoicePrompt(DialogIds.Choice))
+            .Add(new ConfirmPrompt(DialogIds.Confirm));
     }
 
     public override async Task OnTurnAsync(ITurnContext context, CancellationToken cancellationToken)
     {
+        context.OnSendActivities((ctx, replies, next) =>
+        {
+            DeadEndGuard.Apply(replies, _support.Playbook, _log);
+            return next();
+        });
         await _state.LoadAllAsync(context, cancellationToken);
         await base.OnTurnAsync(context, cancellationToken);
         await _state.SaveAllChangesAsync(context, cancellationToken);
     }
 
-    protected override Task OnMessageActivityAsync(ITurnContext context, CancellationToken cancellationToken) =>
-        _dialog.RunAsync(context, _dialogState, cancellationToken);
+    protected override async Task OnMessageActivityAsync(ITurnContext context, CancellationToken cancellationToken)
+    {
+        var dc = await _dialogs.CreateContextAsync(context, cancellationToken);
+        var text = context.Activity.Text ?? "";
+        var supportCase = await _support.CaseAsync(context, cancellationToken);
+        var playbook = _support.Playbook;
+
+        if (Interruptions.AsksForPerson(text, playbook))
+        {
+            await dc.CancelAllDialogsAsync(cancellationToken);
+            await SettleAsync(dc, await dc.BeginDialogAsync(DialogIds.Handoff, null, cancellationToken), cancellationToken);
+            return;
+        }
+        if (Interruptions.IsStartOver(text))
+        {
+            await dc.CancelAllDialogsAsync(cancellationToken);
+            await dc.BeginDialogAsync(DialogIds.Case, new CaseOptions(null, _support.Messages.StartOver), cancellationToken);
+            return;
+        }
+        if (Interruptions.IsHelp(text) && dc.ActiveDialog is not null)
+        {
+            await context.SendActivityAsync(_support.Messages.Help, cancellationToken);
+            await dc.RepromptDialogAsync(cancellationToken);
+            return;
+        }
+        if (Interruptions.IsFrustrated(text, playbook))
+        {
+            supportCase.Frustrated = true;
+            supportCase.CustomerSaid.Add(text);
+            await dc.CancelAllDialogsAsync(cancellationToken);
+            await SettleAsync(dc, await dc.BeginDialogAsync(DialogIds.Recover, null, cancellationToken), cancellationToken);
+            return;
+        }
+
+        var result = await dc.ContinueDialogAsync(cancellationToken);
+        await SettleAsync(dc, result.Status == DialogTurnStatus.Empty ? await dc.BeginDialogAsync(DialogIds.Support, null, cancellationToken) : result, cancellationToken);
+    }
+
+    /// <summary>A dialog started outside a case (a person was asked for, the customer was frustrated) can end
+    /// wanting to carry on: the customer then gets a new case, never silence.</summary>
+    private static async Task SettleAsync(DialogContext dc, DialogTurnResult result, CancellationToken cancellationToken)
+    {
+        if (result is { Status: DialogTurnStatus.Complete, Result: Restate restate })
+        {
+            await dc.BeginDialogAsync(DialogIds.Case, new CaseOptions(restate.Text, restate.Ask), cancellationToken);
+        }
+    }
 
     /// <summary>Web Chat announces itself with a join event; other channels add the customer as a member.</summary>
-    protected override Task OnEventActivityAsync(ITurnContext context, CancellationToken cancellationToken)
+    protected override async Task OnEventActivityAsync(ITurnContext context, CancellationToken cancellationToken)
     {
         if (context.Activity.Name != JoinEventName)
         {
-            return Task.CompletedTask;
+            return;
         }
-        if (context.Activity.Value is { ValueKind: JsonValueKind.Object } value
-            && value.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-            && context.Activity.From is { } from && string.IsNullOrWhiteSpace(from.Name))
+        if (context.Activity.Value is { ValueKind: JsonValueKind.Object } value)
         {
-            from.Name = name.GetString();
+            if (value.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && context.Activity.From is { } from && string.IsNullOrWhiteSpace(from.Name))
+            {
+                from.Name = name.GetString();
+            }
+            if (value.TryGetProperty("customerSince", out var since) && since.TryGetInt32(out var year))
+            {
+                (await _support.ProfileAsync(context, cancellationToken)).CustomerSince = year;
+            }
         }
-        return GreetOnceAsync(context, cancellationToken);
+        await GreetOnceAsync(context, cancellationToken);
     }
 
     protected override Task OnMembersAddedAsync(IReadOnlyList<ChannelAccount> membersAdded, ITurnContext context, CancellationToken cancellationToken) =>
@@ -59,12 +127,12 @@ public sealed class SupportBotHandler : ActivityHandler
 
     private async Task GreetOnceAsync(ITurnContext context, CancellationToken cancellationToken)
     {
-        var flags = await _flags.GetAsync(context, () => new ConversationFlags(), cancellationToken);
-        if (flags.Greeted)
+        var supportCase = await _support.CaseAsync(context, cancellationToken);
+        var dc = await _dialogs.CreateContextAsync(context, cancellationToken);
+        if (supportCase.Greeted || dc.ActiveDialog is not null)
         {
             return;
         }
-        flags.Greeted = true;
-        await _dialog.RunAsync(context, _dialogState, cancellationToken);
+        await dc.BeginDialogAsync(DialogIds.Support, null, cancellationToken);
     }
 }

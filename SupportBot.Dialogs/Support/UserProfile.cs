@@ -6,10 +6,12 @@ public sealed class UserProfile
     public string? Name { get; set; }
 
     public DateTimeOffset? FirstSeen { get; set; }
-}
 
-/// <summary>What the bot remembers about one conversation beyond its dialog stack.</summary>
-public sealed class ConversationFlags
-{
-    public bool Greeted { get; set; }
+    /// <summary>The year the customer became a customer, when the host page or channel tells us.</summary>
+    public int? CustomerSince { get; set; }
+
+    /// <summary>The last conversation greeted; a different one means the customer is back.</summary>
+    public string? LastConversationId { get; set; }
+
+    public int Conversations { get; set; }
 }

@@ -57,7 +57,7 @@ public sealed class DirectLineApiTests : IAsyncLifetime
         Assert.StartsWith("dl_", echo.From.Id); // the token's user, not what the client claimed
         var replies = set.Activities.Skip(1).ToList();
         Assert.All(replies, r => Assert.Equal(RoleTypes.Bot, r.From!.Role));
-        Assert.Contains(replies, r => r.Text!.Contains("my parcel is late"));
+        Assert.Contains(replies, r => r.Text == "So your order hasn't reached you yet. Did I get that right?");
         Assert.Equal(set.Activities.Count, set.Activities.Select(a => a.Id).Distinct().Count());
     }
 
@@ -86,23 +86,23 @@ public sealed class DirectLineApiTests : IAsyncLifetime
         await using (var stream = await DirectLineClient.OpenStreamAsync(client.StreamUrl))
         {
             var backlog = await stream.ReadUntilAsync(a => a.Any(x => x.Text?.Contains("welcome") == true));
-            await client.SayAsync("first message");
-            var live = await stream.ReadUntilAsync(a => a.Any(x => x.Text?.Contains("first message") == true && x.From!.Role == RoleTypes.Bot));
+            await client.SayAsync("my parcel is late");
+            var live = await stream.ReadUntilAsync(a => a.Any(x => x.Text?.Contains("Did I get that right?") == true));
             watermark = live.Last().Watermark!;
             Assert.NotEmpty(backlog);
         }
 
         // While disconnected the customer (from another tab) and the bot keep talking.
-        await client.SayAsync("add more detail");
+        await client.SayAsync("yes");
         using var reconnect = await client.SendAsync(HttpMethod.Get, $"v3/directline/conversations/{client.ConversationId}?watermark={watermark}");
         var fresh = await reconnect.Content.ReadFromJsonAsync<DirectLineClient.Conversation>();
         Assert.Contains($"watermark={watermark}", fresh!.StreamUrl);
 
         await using var resumed = await DirectLineClient.OpenStreamAsync(fresh.StreamUrl!);
-        var missed = (await resumed.ReadUntilAsync(a => a.Any(x => x.Text?.Contains("Tell me more") == true))).SelectMany(s => s.Activities).ToList();
+        var missed = (await resumed.ReadUntilAsync(a => a.Any(x => x.Text?.Contains("order number") == true))).SelectMany(s => s.Activities).ToList();
 
         var all = (await client.GetActivitiesAsync()).Activities;
-        var afterWatermark = all.SkipWhile(a => a.Text != "add more detail").ToList();
+        var afterWatermark = all.SkipWhile(a => a.Text != "yes").ToList();
         Assert.Equal(afterWatermark.Select(a => a.Id), missed.Select(a => a.Id));
     }
 

@@ -98,15 +98,15 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
     [Fact]
     public async Task Message_replies_go_to_the_connector_with_escaped_conversation_and_reply_to_ids()
     {
-        var activity = Message("My printer is broken", conversationId: "a:1#x");
+        var activity = Message("My headphones won't charge", conversationId: "a:1#x");
         activity.Id = "f:1#2";
 
         using var response = await fixture.Bot.PostActivityAsync(activity);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("", await response.Content.ReadAsStringAsync());
-        var welcome = await fixture.Connector.NextAsync();
-        var reflection = await fixture.Connector.NextAsync();
+        var welcome = await fixture.Connector.NextAsync("a:1#x");
+        var reflection = await fixture.Connector.NextAsync("a:1#x");
         foreach (var received in new[] { welcome, reflection })
         {
             // '#' reaches the connector's path only when escaped; unescaped it would start a fragment.
@@ -116,7 +116,7 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
             Assert.Null(received.Authorization);
         }
         Assert.Equal("Hi Jane, welcome!", welcome.Activity.Text);
-        Assert.Contains("My printer is broken", reflection.Activity.Text);
+        Assert.Equal("So something you bought isn't working as it should. Did I get that right?", reflection.Activity.Text);
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
     public async Task A_connector_that_cannot_be_reached_answers_502_and_keeps_the_turn()
     {
         var conversationId = NewConversation();
-        var activity = Activities.Message("my parcel is late", conversationId, serviceUrl: "http://127.0.0.1:9/");
+        var activity = Activities.Message("my parcel is late, order 123456", conversationId, serviceUrl: "http://127.0.0.1:9/");
 
         using var response = await fixture.Bot.PostActivityAsync(activity);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -172,10 +172,10 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal("ConnectorUnavailable", body.GetProperty("error").GetProperty("code").GetString());
         // The turn itself was stored: the next message continues from it.
-        var next = Activities.Message("that's everything", conversationId, serviceUrl: fixture.Connector.ServiceUrl);
+        var next = Activities.Message("yes", conversationId, serviceUrl: fixture.Connector.ServiceUrl);
         using var answered = await fixture.Bot.PostActivityAsync(next);
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        Assert.StartsWith("Thank you, Jane.", (await fixture.Connector.NextAsync(conversationId)).Activity.Text);
+        Assert.StartsWith("Thanks. Order #123456 is with the courier.", (await fixture.Connector.NextAsync(conversationId)).Activity.Text);
     }
 
     private Activity Message(string text, string? conversationId = null) =>

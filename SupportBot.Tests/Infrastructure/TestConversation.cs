@@ -1,6 +1,8 @@
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Turns;
+using SupportBot.Dialogs.Playbook;
+using SupportBot.Dialogs.Recognition;
 
 namespace SupportBot.Tests.Infrastructure;
 
@@ -38,9 +40,21 @@ public sealed class TestConversation(IBot bot, string channelId = "test", string
     public Task<IReadOnlyList<Activity>> MembersAddedAsync() =>
         SendAsync(Activities.MembersAdded(conversationId, userId, userName, channelId));
 
-    public static TestConversation WithSupportBot(IStorage? storage = null, string channelId = "test", string? userName = "Jane", string conversationId = "conv-1", string userId = "user-1")
+    /// <summary>The default playbook's recogniser, trained once for all tests.</summary>
+    public static readonly Lazy<PlaybookRuntime> DefaultRuntime = new(() => PlaybookRuntime.Train(PlaybookLoader.Default));
+
+    public static TestConversation WithSupportBot(IStorage? storage = null, string channelId = "test", string? userName = "Jane", string conversationId = "conv-1",
+        string userId = "user-1", TimeProvider? clock = null, List<string>? log = null)
     {
         storage ??= new MemoryStorage();
-        return new TestConversation(new global::SupportBot.Dialogs.Support.SupportBotHandler(new ConversationState(storage), new UserState(storage)), channelId, conversationId, userId, userName);
+        var bot = new global::SupportBot.Dialogs.Support.SupportBotHandler(new ConversationState(storage), new UserState(storage), () => DefaultRuntime.Value,
+            clock ?? new OpenHours(), log is null ? null : log.Add);
+        return new TestConversation(bot, channelId, conversationId, userId, userName);
+    }
+
+    /// <summary>A Tuesday at 10:00 in London: the default playbook's business hours.</summary>
+    public sealed class OpenHours(DateTimeOffset? now = null) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now ?? new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
     }
 }

@@ -29,7 +29,7 @@ directLine.activity$.subscribe(activity => {
     directLine.postActivity({ type: 'message', text: 'my parcel has not arrived', from: { id: 'ignored', name: 'Jane' }, channelData: { clientActivityID: 'peer-1' } })
       .subscribe(id => print('posted', { id }), error => print('error', { message: String(error) }));
   }
-  if (activity.from.role === 'bot' && /my parcel has not arrived/.test(activity.text || '')) {
+  if (activity.from.role === 'bot' && /Did I get that right/.test(activity.text || '')) {
     clearTimeout(deadline);
     print('done', { count: seen.length, distinct: new Set(seen).size });
     process.exit(0);

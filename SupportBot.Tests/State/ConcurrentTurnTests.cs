@@ -51,9 +51,9 @@ public sealed class ConcurrentTurnTests
                 return Task.CompletedTask;
             }, default))));
 
-        var stored = await storage.ReadAsync(["test/conversations/c1", "test/users/user-1"], default);
+        var stored = await storage.ReadAsync(["test/conversations/c1", "test/users/user-c1"], default);
         Assert.Contains($"\"count\":{turns}", stored["test/conversations/c1"].Json);
-        Assert.Contains($"\"count\":{turns}", stored["test/users/user-1"].Json);
+        Assert.Contains($"\"count\":{turns}", stored["test/users/user-c1"].Json);
         // Each turn delivered exactly one reply, from the attempt whose state was stored: counts 1..12, once each.
         Assert.Equal(Enumerable.Range(1, turns).Select(n => $"count {n}"), replies.OrderBy(r => int.Parse(r[6..])));
     }

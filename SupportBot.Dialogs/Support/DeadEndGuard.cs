@@ -1,0 +1,32 @@
+using System.Text.Json;
+using SupportBot.Dialogs.Dialogs;
+using SupportBot.Dialogs.Schema;
+
+namespace SupportBot.Dialogs.Support;
+
+/// <summary>Choices, not refusals, enforced at run time: a reply that refuses or gives up without offering any
+/// choice gets the fallback topics and a person added, and the defect is logged so the playbook can be fixed.</summary>
+public static class DeadEndGuard
+{
+    private static readonly string[] Refusals = ["can't", "cannot", "can not", "unable", "not possible", "don't understand", "do not understand", "no agents", "not available"];
+
+    public static void Apply(IReadOnlyList<Activity> replies, Playbook.Playbook playbook, Action<string>? log)
+    {
+        foreach (var reply in replies)
+        {
+            if (reply.Type != ActivityTypes.Message || reply.SuggestedActions is { Actions.Count: > 0 } || reply.Attachments is { Count: > 0 } || !IsRefusal(reply.Text))
+            {
+                continue;
+            }
+            var choices = playbook.FallbackTopics.Select(id => playbook.FindTopic(id)?.Name).OfType<string>().Append(playbook.Choices.TalkToPerson);
+            reply.SuggestedActions = new SuggestedActions
+            {
+                Actions = choices.Select(c => new CardAction { Title = c, Value = JsonSerializer.SerializeToElement(c) }).ToList(),
+            };
+            log?.Invoke($"Dead end without choices; added them: \"{reply.Text}\"");
+        }
+    }
+
+    public static bool IsRefusal(string? text) =>
+        text is not null && Refusals.Any(r => text.Replace('’', '\'').Contains(r, StringComparison.OrdinalIgnoreCase));
+}

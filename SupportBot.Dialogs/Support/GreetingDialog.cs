@@ -1,0 +1,95 @@
+using SupportBot.Dialogs.Dialogs;
+using SupportBot.Dialogs.Playbook;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.Turns;
+
+namespace SupportBot.Dialogs.Support;
+
+/// <summary>Know their name: learn it once, greet with it once per conversation (thanking a returning customer),
+/// then listen with an open question.</summary>
+public static class GreetingDialog
+{
+    public static WaterfallDialog Create(SupportContext support) => new(DialogIds.Support,
+    [
+        async (step, ct) =>
+        {
+            var supportCase = await support.CaseAsync(step.Context, ct);
+            var profile = await support.ProfileAsync(step.Context, ct);
+            if (step.Context.Activity is { Type: ActivityTypes.Message, Text: { Length: > 0 } opening } && !IsSmallTalk(opening))
+            {
+                step.Values.Set("opening", opening);
+            }
+            if (supportCase.Greeted)
+            {
+                return await step.NextAsync(null, ct);
+            }
+            profile.Name ??= NameFromChannel(step.Context.Activity);
+            return profile.Name is not null
+                ? await step.NextAsync(null, ct)
+                : await step.PromptAsync(DialogIds.Text, PromptOptions.Of(support.Messages.AskName, support.Messages.AskNameRetry), ct);
+        },
+        async (step, ct) =>
+        {
+            var supportCase = await support.CaseAsync(step.Context, ct);
+            var profile = await support.ProfileAsync(step.Context, ct);
+            if (step.Result is string answer)
+            {
+                profile.Name = CleanName(answer);
+            }
+            var opening = step.Values.Get<string>("opening");
+            if (supportCase.Greeted)
+            {
+                return await step.BeginDialogAsync(DialogIds.Case, new CaseOptions(opening, support.Messages.AnythingElse), ct);
+            }
+
+            supportCase.Greeted = true;
+            var returning = profile.LastConversationId is not null && profile.LastConversationId != step.Context.Activity.Conversation?.Id;
+            var since = profile.CustomerSince ?? (profile.FirstSeen?.Year < support.Clock.GetUtcNow().Year ? profile.FirstSeen?.Year : null);
+            profile.FirstSeen ??= support.Clock.GetUtcNow();
+            profile.LastConversationId = step.Context.Activity.Conversation?.Id;
+            profile.Conversations++;
+
+            var greeting = !returning ? support.Messages.Greeting
+                : since is not null ? support.Messages.GreetingReturningSince
+                : support.Messages.GreetingReturning;
+            var extra = new Dictionary<string, string> { ["since"] = since?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "" };
+            if (opening is not null)
+            {
+                // They opened with their question: greet, and never ask them to repeat it.
+                var welcome = returning ? FirstSentence(greeting) : support.Messages.Welcome;
+                await step.Context.SendActivityAsync(await support.RenderAsync(step.Context, welcome, ct, extra), ct);
+                return await step.BeginDialogAsync(DialogIds.Case, new CaseOptions(opening), ct);
+            }
+            return await step.BeginDialogAsync(DialogIds.Case, new CaseOptions(null, await support.RenderAsync(step.Context, greeting, ct, extra)), ct);
+        },
+        (step, ct) => step.EndDialogAsync(step.Result, ct),
+    ]);
+
+    private static string? NameFromChannel(Activity activity)
+    {
+        var name = activity.From?.Name?.Trim();
+        return string.IsNullOrEmpty(name) || name.Equals("user", StringComparison.OrdinalIgnoreCase) || name.Equals("You", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : name.Split(' ')[0];
+    }
+
+    /// <summary>"I'm Priya" or "priya." become "Priya".</summary>
+    private static string CleanName(string answer)
+    {
+        var words = ChoiceRecognizer.Normalize(answer).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => w is not ("i" or "im" or "am" or "my" or "name" or "is" or "its" or "call" or "me" or "hi" or "hello" or "it"))
+            .ToList();
+        var name = words.Count > 0 ? words[0] : answer.Trim();
+        return name.Length == 0 ? answer.Trim() : char.ToUpperInvariant(name[0]) + name[1..];
+    }
+
+    private static readonly HashSet<string> SmallTalk = ["hi", "hello", "hey", "hiya", "hi there", "hello there", "good morning", "good afternoon", "good evening", "morning", "yo", "help", "start"];
+
+    private static bool IsSmallTalk(string text) => SmallTalk.Contains(ChoiceRecognizer.Normalize(text));
+
+    private static string FirstSentence(string text)
+    {
+        var end = text.IndexOfAny(['!', '.']);
+        return end > 0 ? text[..(end + 1)] : text;
+    }
+}

@@ -1,0 +1,33 @@
+using SupportBot.Dialogs.Dialogs;
+
+namespace SupportBot.Dialogs.Support;
+
+/// <summary>What a customer may say at any step, whatever the bot just asked.</summary>
+public static class Interruptions
+{
+    private static readonly HashSet<string> StartOver = ["start over", "start again", "restart", "reset", "begin again", "from the beginning", "start from scratch"];
+    private static readonly HashSet<string> Help = ["help", "help me", "what can you do", "what can you help with", "menu", "options"];
+
+    public static bool AsksForPerson(string text, Playbook.Playbook playbook)
+    {
+        var normalized = $" {ChoiceRecognizer.Normalize(text)} ";
+        return normalized.Trim() == ChoiceRecognizer.Normalize(playbook.Choices.TalkToPerson)
+            || playbook.HandoffPhrases.Any(p => normalized.Contains($" {ChoiceRecognizer.Normalize(p)} ", StringComparison.Ordinal));
+    }
+
+    public static bool IsStartOver(string text) => StartOver.Contains(ChoiceRecognizer.Normalize(text));
+
+    public static bool IsHelp(string text) => Help.Contains(ChoiceRecognizer.Normalize(text));
+
+    /// <summary>Frustration phrases from the playbook, or shouting (mostly capitals, or a run of "!!!").</summary>
+    public static bool IsFrustrated(string text, Playbook.Playbook playbook)
+    {
+        var normalized = $" {ChoiceRecognizer.Normalize(text)} ";
+        if (playbook.FrustrationPhrases.Any(p => normalized.Contains($" {ChoiceRecognizer.Normalize(p)} ", StringComparison.Ordinal)))
+        {
+            return true;
+        }
+        var letters = text.Where(char.IsLetter).ToList();
+        return text.Contains("!!!", StringComparison.Ordinal) || letters.Count >= 8 && letters.Count(char.IsUpper) >= letters.Count * 0.8;
+    }
+}

@@ -1,0 +1,46 @@
+namespace SupportBot.Dialogs.Support;
+
+/// <summary>What the bot has learned in this conversation: the topic, the details and how it is going.</summary>
+public sealed class SupportCase
+{
+    public bool Greeted { get; set; }
+
+    public string? TopicId { get; set; }
+
+    public double Confidence { get; set; }
+
+    public Dictionary<string, string> Details { get; set; } = [];
+
+    /// <summary>The customer's own words about their need, in order (secrets are not redacted here; the state
+    /// store is not shown to anyone but the bot and the agent who takes the case).</summary>
+    public List<string> CustomerSaid { get; set; } = [];
+
+    public int NotUnderstood { get; set; }
+
+    public bool Apologized { get; set; }
+
+    public bool Frustrated { get; set; }
+
+    public string? Outcome { get; set; }
+
+    public Satisfaction? Satisfaction { get; set; }
+
+    public HandoffRequest? Handoff { get; set; }
+}
+
+public sealed record Satisfaction(int Rating, string? Comment);
+
+/// <summary>Everything a person needs to take over without the customer repeating themselves.</summary>
+public sealed record HandoffRequest(
+    string? CustomerName,
+    string? CustomerId,
+    string? ChannelId,
+    bool ReturningCustomer,
+    int? CustomerSince,
+    string? TopicId,
+    string? TopicName,
+    double Confidence,
+    IReadOnlyDictionary<string, string> Details,
+    string Summary,
+    bool Frustrated,
+    DateTimeOffset RequestedAt);
