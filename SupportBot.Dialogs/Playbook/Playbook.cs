@@ -102,7 +102,7 @@ public sealed record ChoiceLabels
     public List<string> Ratings { get; init; } = ["1", "2", "3", "4", "5"];
 }
 
-/// <summary>Every sentence the bot says outside a topic. Placeholders: {name}, {since}, {summary}, {topics}, {hours}.</summary>
+/// <summary>Every sentence the bot says outside a topic. Placeholders: {name}, {since}, {summary}, {hours}.</summary>
 public sealed record Messages
 {
     public string AskName { get; init; } = "";
@@ -116,7 +116,6 @@ public sealed record Messages
     public string Unsure { get; init; } = "";
     public string Clarify { get; init; } = "";
     public string NotUnderstood { get; init; } = "";
-    public string PromptGaveUp { get; init; } = "";
     public string Apology { get; init; } = "";
     public string Recover { get; init; } = "";
     public string Solved { get; init; } = "";
@@ -129,5 +128,4 @@ public sealed record Messages
     public string HandoffOutOfHours { get; init; } = "";
     public string Help { get; init; } = "";
     public string StartOver { get; init; } = "";
-    public string DeadEndGuard { get; init; } = "";
 }

@@ -116,6 +116,7 @@ public static partial class PlaybookValidator
                 }
             }
         }
+        ValidateNoDeadEnds(playbook, Problem);
         for (var f = 0; f < playbook.FallbackTopics.Count; f++)
         {
             if (!seenIds.Contains(playbook.FallbackTopics[f]))
@@ -124,6 +125,29 @@ public static partial class PlaybookValidator
             }
         }
         return problems;
+    }
+
+    /// <summary>Messages the bot sends without choices (the rest always carry them).</summary>
+    private static readonly string[] SentWithoutChoices =
+        ["AskName", "AskNameRetry", "Greeting", "Welcome", "GreetingReturning", "GreetingReturningSince", "Rephrase", "Clarify", "AnythingElse", "CsatComment", "Closing", "Help", "StartOver"];
+
+    /// <summary>Choices, not refusals: a message that reaches the customer without choices must not refuse.</summary>
+    private static void ValidateNoDeadEnds(Playbook playbook, Action<string, string> problem)
+    {
+        foreach (var name in SentWithoutChoices)
+        {
+            if (typeof(Messages).GetProperty(name)!.GetValue(playbook.Messages) is string text && Support.DeadEndGuard.IsRefusal(text))
+            {
+                problem($"$.messages.{JsonName(name)}", "This message is sent without choices, so it must not refuse or give up: say what the bot can do instead.");
+            }
+        }
+        for (var i = 0; i < playbook.Topics.Count; i++)
+        {
+            if (playbook.Topics[i].Resolution is { } resolution && Support.DeadEndGuard.IsRefusal(resolution))
+            {
+                problem($"$.topics[{i}].resolution", "A resolution must not refuse: say what can be done, or set handToPerson.");
+            }
+        }
     }
 
     private static void ValidateHours(BusinessHours hours, Action<string, string> problem)

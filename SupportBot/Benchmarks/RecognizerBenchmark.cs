@@ -15,7 +15,7 @@ public static class RecognizerBenchmark
         Console.WriteLine($"data: {folder} ({train.Count} training, {test.Count} test utterances, {train.Select(t => t.Intent).Distinct().Count()} intents)");
 
         var clock = Stopwatch.StartNew();
-        var recognizer = IntentRecognizer.Train(train);
+        var recognizer = IntentRecognizer.Train(train, float.Parse(Environment.GetEnvironmentVariable("L2") ?? "1e-3", System.Globalization.CultureInfo.InvariantCulture));
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         recognizer.Recognize(test[0].Text); // warm-up

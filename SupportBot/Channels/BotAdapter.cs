@@ -5,7 +5,7 @@ using SupportBot.Dialogs.Turns;
 namespace SupportBot.Channels;
 
 /// <summary>Runs a turn for any channel and handles what goes wrong in it: the customer always hears back.</summary>
-public sealed class BotAdapter(TurnRunner runner, ILogger<BotAdapter> logger)
+public sealed class BotAdapter(TurnRunner runner, ITranscriptLogger transcript, ILogger<BotAdapter> logger)
 {
     public const string ApologyText = "I'm sorry, something went wrong on my side and I couldn't finish that. Please send your message again in a moment.";
 
@@ -23,6 +23,14 @@ public sealed class BotAdapter(TurnRunner runner, ILogger<BotAdapter> logger)
             var apology = activity.CreateReply(ApologyText);
             apology.Id = Guid.NewGuid().ToString("N");
             apology.From!.Role = RoleTypes.Bot;
+            try
+            {
+                await transcript.LogActivitiesAsync([apology], CancellationToken.None);
+            }
+            catch (StorageUnavailableException logFailure)
+            {
+                logger.LogError(logFailure, "The apology could not be stored in the transcript");
+            }
             await deliver([apology]);
             if (e is StorageUnavailableException)
             {

@@ -7,7 +7,7 @@ namespace SupportBot.Channels.DirectLine;
 
 /// <summary>Turns a posted activity into a bot turn. The transcript is the conversation's Direct Line feed: the
 /// customer's activity is echoed when stored, and the bot's replies reach the stream the same way.</summary>
-public sealed class DirectLineTurns(BotAdapter adapter, SqliteTranscriptStore transcripts, BotOptions options)
+public sealed class DirectLineTurns(BotAdapter adapter, BotOptions options)
 {
     public async Task<IResult> ProcessAsync(Activity activity, DirectLineGrant grant, string baseUrl, CancellationToken cancellationToken)
     {
@@ -30,7 +30,8 @@ public sealed class DirectLineTurns(BotAdapter adapter, SqliteTranscriptStore tr
 
         try
         {
-            await adapter.ProcessAsync(activity, replies => transcripts.LogActivitiesAsync(replies, CancellationToken.None), cancellationToken);
+            // The transcript logger already stored the replies, which puts them on the stream: nothing more to deliver.
+            await adapter.ProcessAsync(activity, _ => Task.CompletedTask, cancellationToken);
         }
         catch (StorageUnavailableException)
         {
