@@ -1,8 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace SupportBot.Dialogs.Playbook;
 
 /// <summary>Everything the bot says and knows, tuned by admins: a versioned JSON document.</summary>
 public sealed record Playbook
 {
+    /// <summary>Optional link to playbook.schema.json for editors; the bot ignores it.</summary>
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
     public int Version { get; init; }
 
     public string Name { get; init; } = "";

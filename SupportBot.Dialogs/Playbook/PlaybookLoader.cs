@@ -20,6 +20,8 @@ public static class PlaybookLoader
     private static readonly JsonSerializerOptions Options = new(BotJson.Options)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        // numbers are numbers, as the schema says: the web default would also read "1" as 1
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
         AllowTrailingCommas = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
     };
@@ -42,11 +44,21 @@ public static class PlaybookLoader
         }
         catch (JsonException e)
         {
-            return new(null, [new PlaybookProblem(e.Path ?? "$", FirstSentence(e.Message))]);
+            var where = e.LineNumber is { } line ? $" (line {line + 1}, column {e.BytePositionInLine + 1})" : "";
+            return new(null, [new PlaybookProblem(e.Path ?? "$", FirstSentence(e.Message) + where)]);
         }
         if (playbook is null)
         {
             return new(null, [new PlaybookProblem("$", "The playbook must be a JSON object.")]);
+        }
+        // a null would reach the validator and the dialogs as a missing object, list or text
+        using (var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }))
+        {
+            var nulls = Nulls(document.RootElement, "$").ToList();
+            if (nulls.Count > 0)
+            {
+                return new(null, nulls);
+            }
         }
         var problems = PlaybookValidator.Validate(playbook);
         return new(problems.Count == 0 ? playbook : null, problems);
@@ -56,6 +68,19 @@ public static class PlaybookLoader
     {
         var result = Parse(DefaultJson());
         return result.Playbook ?? throw new InvalidOperationException("The default playbook is invalid: " + string.Join("; ", result.Problems));
+    }
+
+    private static IEnumerable<PlaybookProblem> Nulls(JsonElement element, string path)
+    {
+        var children = element.ValueKind switch
+        {
+            JsonValueKind.Object => element.EnumerateObject().Select(p => (p.Value, $"{path}.{p.Name}")),
+            JsonValueKind.Array => element.EnumerateArray().Select((item, i) => (item, $"{path}[{i}]")),
+            _ => [],
+        };
+        return element.ValueKind == JsonValueKind.Null
+            ? [new PlaybookProblem(path, "null is not allowed: give a value, or leave the property out to use its default.")]
+            : children.SelectMany(child => Nulls(child.Item1, child.Item2));
     }
 
     private static string FirstSentence(string message)

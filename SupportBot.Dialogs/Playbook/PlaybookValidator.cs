@@ -90,6 +90,10 @@ public static partial class PlaybookValidator
             {
                 Problem(path, "A topic needs a resolution or handToPerson: true, or customers reach a dead end.");
             }
+            else if (topic.Resolution is not null && string.IsNullOrWhiteSpace(topic.Resolution))
+            {
+                Problem($"{path}.resolution", "A resolution must have text; leave it out when only a person can help.");
+            }
             var detailNames = new HashSet<string>();
             for (var d = 0; d < topic.Details.Count; d++)
             {
@@ -156,7 +160,8 @@ public static partial class PlaybookValidator
         {
             TimeZoneInfo.FindSystemTimeZoneById(hours.TimeZone);
         }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        // a folder of zones such as "Europe" is "found" but cannot be read: a SecurityException
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or System.Security.SecurityException)
         {
             problem("$.businessHours.timeZone", $"'{hours.TimeZone}' is not a known time zone (use an IANA name such as Europe/London).");
         }
