@@ -248,7 +248,7 @@ public sealed class PlaybookValidationTests
         Assert.False(result.IsValid);
         Assert.Equal(typeof(Messages).GetProperties().Length, result.Problems.Count);
         Assert.Contains(result.Problems, p => p.Path == "$.messages.askName");
-        Assert.Contains(result.Problems, p => p.Path == "$.messages.deadEndGuard");
+        Assert.Contains(result.Problems, p => p.Path == "$.messages.closing");
     }
 
     [Theory]
