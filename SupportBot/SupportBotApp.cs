@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using SupportBot.Channels;
 using SupportBot.Channels.Auth;
 using SupportBot.Channels.Connector;
@@ -26,6 +28,7 @@ public static class SupportBotApp
         builder.AddChannels();
 
         var app = builder.Build();
+        app.UseRateLimiter();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -79,6 +82,21 @@ public static class SupportBotApp
         builder.Services.AddSingleton<DirectLineConversations>();
         builder.Services.AddSingleton<DirectLineTurns>();
         builder.Services.AddSingleton<Uploads>();
+
+        // Anyone can open the web chat page, so the page's token endpoint is limited per client address.
+        var tokensPerMinute = builder.Configuration.GetValue("DirectLine:TokensPerMinute", 60);
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(DirectLineApi.TokenRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = tokensPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            limiter.OnRejected = async (rejected, ct) =>
+            {
+                rejected.HttpContext.Response.Headers.RetryAfter = "60";
+                await ApiErrors.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", "Too many new conversations from this address; try again in a minute.")
+                    .ExecuteAsync(rejected.HttpContext);
+            };
+        });
 
         var dataDirectory = DataDirectory(builder);
         var secret = builder.Configuration["DirectLine:Secret"] is { Length: > 0 } configured ? configured : null;

@@ -202,4 +202,21 @@ public sealed class DirectLineApiTests : IAsyncLifetime
         var bytes = await _server.Http.GetByteArrayAsync(attachment.ContentUrl);
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 1, 2, 3 }, bytes);
     }
+
+    [Fact]
+    public async Task Too_many_new_conversations_from_one_address_get_429_with_retry_after()
+    {
+        await using var server = await BotServer.StartAsync(new Dictionary<string, string?> { ["DirectLine:TokensPerMinute"] = "2" });
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add(await server.Http.PostAsync("api/token", null));
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers.Select(a => a.StatusCode));
+        Assert.Equal("60", answers[2].Headers.GetValues("Retry-After").Single());
+        var error = await answers[2].Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("TooManyRequests", error.GetProperty("error").GetProperty("code").GetString());
+    }
 }

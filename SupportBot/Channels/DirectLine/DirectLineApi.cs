@@ -9,6 +9,7 @@ namespace SupportBot.Channels.DirectLine;
 public static class DirectLineApi
 {
     public const int MaxUploadBytes = 4 * 1024 * 1024;
+    public const string TokenRateLimit = "webchat-tokens";
     private const int PageSize = 500;
 
     public static IEndpointRouteBuilder MapDirectLineApi(this IEndpointRouteBuilder app)
@@ -23,7 +24,7 @@ public static class DirectLineApi
         api.MapPost("/conversations/{conversationId}/upload", Upload).DisableAntiforgery();
         api.Map("/conversations/{conversationId}/stream", DirectLineStream.AcceptAsync);
         api.MapGet("/attachments/{id}", Uploads.ServeAsync);
-        app.MapPost("/api/token", WebChatToken);
+        app.MapPost("/api/token", WebChatToken).RequireRateLimiting(TokenRateLimit);
         return app;
     }
 
