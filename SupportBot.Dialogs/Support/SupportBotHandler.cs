@@ -79,7 +79,7 @@ public sealed class SupportBotHandler : ActivityHandler
         if (Interruptions.IsFrustrated(text, playbook))
         {
             supportCase.Frustrated = true;
-            supportCase.CustomerSaid.Add(text);
+            supportCase.CustomerSaid.Add(Redactor.Redact(text));
             await dc.CancelAllDialogsAsync(cancellationToken);
             await SettleAsync(dc, await dc.BeginDialogAsync(DialogIds.Recover, null, cancellationToken), cancellationToken);
             return;

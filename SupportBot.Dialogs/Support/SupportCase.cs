@@ -11,8 +11,8 @@ public sealed class SupportCase
 
     public Dictionary<string, string> Details { get; set; } = [];
 
-    /// <summary>The customer's own words about their need, in order (secrets are not redacted here; the state
-    /// store is not shown to anyone but the bot and the agent who takes the case).</summary>
+    /// <summary>The customer's own words about their need, in order, with secrets redacted: the agent who takes
+    /// the case reads them.</summary>
     public List<string> CustomerSaid { get; set; } = [];
 
     public int NotUnderstood { get; set; }

@@ -79,6 +79,7 @@ public static class DetailsDialog
             {
                 return await step.ReplaceDialogAsync(DialogIds.Recover, null, ct);
             }
+            answer = Recognition.Redactor.Redact(answer);
             supportCase.CustomerSaid.Add(answer);
             foreach (var (name, value) in Recognition.DetailExtractor.Extract(answer, topic))
             {

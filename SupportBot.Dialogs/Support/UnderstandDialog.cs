@@ -16,8 +16,9 @@ public static class UnderstandDialog
             var text = step.Options.Deserialize<string>() ?? "";
             var supportCase = await support.CaseAsync(step.Context, ct);
             var understanding = support.Runtime.Understand(text);
-            supportCase.CustomerSaid.Add(text);
-            foreach (var (name, value) in DetailExtractor.Extract(text, understanding.TopTopic is { } t ? support.Playbook.FindTopic(t) : null))
+            var redacted = Redactor.Redact(text);
+            supportCase.CustomerSaid.Add(redacted);
+            foreach (var (name, value) in DetailExtractor.Extract(redacted, understanding.TopTopic is { } t ? support.Playbook.FindTopic(t) : null))
             {
                 supportCase.Details.TryAdd(name, value);
             }
