@@ -2,5 +2,17 @@ if (args is ["benchmark", "recognizer", var folder])
 {
     return SupportBot.Benchmarks.RecognizerBenchmark.Run(folder);
 }
+if (args is ["benchmark", "load", .. var loadArgs])
+{
+    return await SupportBot.Benchmarks.LoadBenchmark.RunAsync(loadArgs);
+}
+if (args is ["benchmark", "echo", .. var echoArgs])
+{
+    return await SupportBot.Benchmarks.EchoCeiling.RunAsync(echoArgs);
+}
+if (args is ["benchmark", "phases", .. var phaseArgs])
+{
+    return await SupportBot.Benchmarks.PhaseBenchmark.RunAsync(phaseArgs);
+}
 await SupportBot.SupportBotApp.Build(args).RunAsync();
 return 0;

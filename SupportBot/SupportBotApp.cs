@@ -42,11 +42,33 @@ public static class SupportBotApp
     public static string DataDirectory(IHostApplicationBuilder builder) =>
         Path.GetFullPath(builder.Configuration["Storage:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
 
+    /// <summary>Where bot state lives: <c>Storage:Provider</c> = <c>Sqlite</c> (the default, durable) or <c>Memory</c>
+    /// (lost on restart; for benchmarks and experiments). Transcripts and Direct Line data stay in SQLite either way.</summary>
+    public static string StorageProvider(IHostApplicationBuilder builder)
+    {
+        var configured = builder.Configuration["Storage:Provider"];
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return "Sqlite";
+        }
+        string[] providers = ["Sqlite", "Memory"];
+        return providers.FirstOrDefault(p => string.Equals(p, configured.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException($"Storage:Provider must be one of {string.Join(", ", providers)}; it is '{configured}'.");
+    }
+
     private static void AddEmbeddedStorage(this IHostApplicationBuilder builder)
     {
         var database = new SqliteDatabase(Path.Combine(DataDirectory(builder), "supportbot.db"));
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton<IStorage, SqliteStorage>();
+        switch (StorageProvider(builder))
+        {
+            case "Memory":
+                builder.Services.AddSingleton<IStorage, MemoryStorage>();
+                break;
+            default:
+                builder.Services.AddSingleton<IStorage, SqliteStorage>();
+                break;
+        }
         builder.Services.AddSingleton<TranscriptFeed>();
         builder.Services.AddSingleton<SqliteTranscriptStore>();
         builder.Services.AddSingleton<ITranscriptLogger>(sp => sp.GetRequiredService<SqliteTranscriptStore>());

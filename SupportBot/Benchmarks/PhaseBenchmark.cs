@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using SupportBot.Channels;
+using SupportBot.Dialogs.Schema;
+using Activity = SupportBot.Dialogs.Schema.Activity;
+using SupportBot.Dialogs.State;
+using SupportBot.Dialogs.Support;
+using SupportBot.Dialogs.Turns;
+using SupportBot.Playbooks;
+using SupportBot.Storage;
+
+namespace SupportBot.Benchmarks;
+
+/// <summary><c>benchmark phases</c>: where a support turn's time goes, measured in-process with Stopwatch (no HTTP):
+/// activity JSON, the recogniser, a whole turn with memory state, a whole turn with SQLite state and transcript
+/// (split into state read, state write, transcript writes and the rest: dialogs + recogniser + state JSON), and
+/// in-process throughput with 32 concurrent conversations.</summary>
+public static class PhaseBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        var conversations = args is ["--conversations", var n] ? int.Parse(n, CultureInfo.InvariantCulture) : 300;
+        var folder = Directory.CreateTempSubdirectory("supportbot-phases-").FullName;
+        try
+        {
+            return await RunInAsync(folder, conversations);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<int> RunInAsync(string folder, int conversations)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var playbooks = PlaybookHost.Start(null, folder);
+        var script = ConversationScript.Support;
+        Console.WriteLine($"# Phases of a support turn (in-process, sequential, {conversations} conversations × {script.Steps.Count} turns unless noted; ms)");
+        Console.WriteLine();
+        Console.WriteLine("| phase | mean | p50 | p99 | note |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | --- |");
+        void Row(string phase, Samples s, string note) =>
+            Console.WriteLine(($"| {phase} | {s.Mean:F3} | {s.P(0.5):F3} | {s.P(0.99):F3} | {note} |"));
+
+        // Activity JSON in and out, as /api/messages does it.
+        var body = LoadGenerator.Body(script.Steps[1], "conv-json", "user-json");
+        var json = new Samples();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var activity = ActivityReader.Parse(body).Activity!;
+            var reply = activity.CreateReply("So your order #123456 hasn't reached you yet. Did I get that right?");
+            _ = BotJson.Serialize(new ExpectedReplies([reply]));
+            json.Add(start, i >= 2_000);
+        }
+        Row("activity JSON: parse request + serialise reply", json, "20,000 iterations");
+
+        // The recogniser on the customer's need (the one scripted turn that is recognised).
+        var runtime = playbooks.Current;
+        var recognizer = new Samples();
+        for (var i = 0; i < 5_000; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            runtime.Understand(script.Steps[1].Text!);
+            recognizer.Add(start, i >= 500);
+        }
+        Row("recogniser: Understand(\"my parcel hasnt arrived, order 123456\")", recognizer, "5,000 iterations; once per conversation in the script");
+
+        // Whole turns with memory state and no middleware: dialogs + recogniser + state JSON.
+        var memory = await TurnsAsync(new MemoryStorage(), null, playbooks, conversations, script);
+        Row("whole turn, memory state, no transcript", memory.Turn, "dialogs + recogniser + state (de)serialisation");
+
+        // Whole turns as the server runs them: SQLite state and the SQLite transcript.
+        var database = new SqliteDatabase(Path.Combine(folder, "phases.db"));
+        var storage = new TimedStorage(new SqliteStorage(database));
+        var transcript = new TimedTranscript(new SqliteTranscriptStore(database, new TranscriptFeed()));
+        var sqlite = await TurnsAsync(storage, transcript, playbooks, conversations, script);
+        Row("whole turn, SQLite state + SQLite transcript", sqlite.Turn, "as the server runs it, without HTTP");
+        Row("  SQLite state read (conversation + user)", storage.Reads, "one call per turn");
+        Row("  SQLite state write (changed keys, ETag-checked)", storage.Writes, "one call per turn");
+        Row("  SQLite transcript write", transcript.Writes, $"{transcript.Writes.Count / (double)sqlite.Turn.Count:F1} calls per turn (incoming, replies)");
+        var perTurn = new[]
+        {
+            ("state read", storage.Reads.Sum / sqlite.Turn.Count),
+            ("state write", storage.Writes.Sum / sqlite.Turn.Count),
+            ("transcript writes", transcript.Writes.Sum / sqlite.Turn.Count),
+        };
+        var rest = sqlite.Turn.Mean - perTurn.Sum(p => p.Item2);
+        Console.WriteLine();
+        Console.WriteLine(($"Mean SQLite turn {sqlite.Turn.Mean:F3} ms = " +
+            string.Join(" + ", perTurn.Select(p => $"{p.Item1} {p.Item2:F3}")) + $" + dialogs/recogniser/state JSON {rest:F3} " +
+            $"(memory-state turn: {memory.Turn.Mean:F3}; recogniser {recognizer.Mean:F3} once per {script.Steps.Count} turns)"));
+
+        // In-process throughput with 32 concurrent conversations, no HTTP: what the bot could do if HTTP were free.
+        Console.WriteLine();
+        foreach (var (name, store, log) in new (string, IStorage, ITranscriptLogger?)[]
+        {
+            ("memory state, no transcript", new MemoryStorage(), null),
+            ("memory state + SQLite transcript", new MemoryStorage(), new SqliteTranscriptStore(database, new TranscriptFeed())),
+            ("SQLite state, no transcript", new SqliteStorage(database), null),
+            ("SQLite state + SQLite transcript (as the server)", new SqliteStorage(database), new SqliteTranscriptStore(database, new TranscriptFeed())),
+        })
+        {
+            var (turns, seconds, failures) = await ParallelAsync(store, log, playbooks, 32, TimeSpan.FromSeconds(4), script);
+            Console.WriteLine(($"in-process, 32 concurrent conversations, {name}: {turns / seconds:F0} turns/s ({failures} off-script replies)"));
+        }
+        return 0;
+    }
+
+    private static SupportBotHandler Bot(IStorage storage, PlaybookHost playbooks) =>
+        new(new ConversationState(storage), new UserState(storage), () => playbooks.Current, TimeProvider.System);
+
+    private static TurnRunner Runner(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks) =>
+        new(new MiddlewarePipeline(transcript is null ? [] : [new TranscriptLoggerMiddleware(transcript)]), Bot(storage, playbooks));
+
+    private static Activity NewActivity(ScriptStep step, string conversationId, string userId) =>
+        ActivityReader.Parse(LoadGenerator.Body(step, conversationId, userId)).Activity!;
+
+    private static async Task<(Samples Turn, int Ok)> TurnsAsync(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks, int conversations, ConversationScript script)
+    {
+        var runner = Runner(storage, transcript, playbooks);
+        var turn = new Samples();
+        var ok = 0;
+        var warm = conversations / 10;
+        for (var c = 0; c < conversations + warm; c++)
+        {
+            if (c == warm && storage is TimedStorage timed)
+            {
+                timed.Reset();
+                (transcript as TimedTranscript)?.Reset();
+            }
+            var replies = new List<Activity>();
+            foreach (var step in script.Steps)
+            {
+                var activity = NewActivity(step, $"phase-{c}", $"user-{c}");
+                replies.Clear();
+                var start = Stopwatch.GetTimestamp();
+                await runner.RunAsync(activity, r => { replies.AddRange(r); return Task.CompletedTask; }, CancellationToken.None);
+                turn.Add(start, c >= warm);
+                ok += replies.Any(r => r.Text?.Contains(step.Expect, StringComparison.Ordinal) == true) ? 1 : 0;
+            }
+        }
+        return (turn, ok);
+    }
+
+    private static async Task<(int Turns, double Seconds, int Failures)> ParallelAsync(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks,
+        int concurrency, TimeSpan duration, ConversationScript script)
+    {
+        var runner = Runner(storage, transcript, playbooks);
+        var run = Guid.NewGuid().ToString("N")[..8]; // fresh customers: the variants share one database
+        var turns = 0;
+        var failures = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            for (var c = 0; clock.Elapsed < duration; c++)
+            {
+                foreach (var step in script.Steps)
+                {
+                    var replies = new List<Activity>();
+                    await runner.RunAsync(NewActivity(step, $"par-{run}-{w}-{c}", $"paruser-{run}-{w}-{c}"), r => { replies.AddRange(r); return Task.CompletedTask; }, CancellationToken.None);
+                    if (replies.Any(r => r.Text?.Contains(step.Expect, StringComparison.Ordinal) == true))
+                    {
+                        Interlocked.Increment(ref turns);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+            }
+        })));
+        return (turns, clock.Elapsed.TotalSeconds, failures);
+    }
+
+    private sealed class Samples
+    {
+        private readonly List<double> _ms = [];
+
+        public int Count
+        {
+            get { lock (_ms) { return _ms.Count; } }
+        }
+
+        public double Sum
+        {
+            get { lock (_ms) { return _ms.Sum(); } }
+        }
+
+        public double Mean => Count == 0 ? double.NaN : Sum / Count;
+
+        public void Add(long start, bool keep = true)
+        {
+            var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (keep)
+            {
+                lock (_ms)
+                {
+                    _ms.Add(ms);
+                }
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_ms)
+            {
+                _ms.Clear();
+            }
+        }
+
+        public double P(double p)
+        {
+            lock (_ms)
+            {
+                if (_ms.Count == 0)
+                {
+                    return double.NaN;
+                }
+                var sorted = _ms.Order().ToArray();
+                return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+            }
+        }
+    }
+
+    private sealed class TimedStorage(IStorage inner) : IStorage
+    {
+        public Samples Reads { get; } = new();
+        public Samples Writes { get; } = new();
+
+        public void Reset()
+        {
+            Reads.Clear();
+            Writes.Clear();
+        }
+
+        public async Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var result = await inner.ReadAsync(keys, cancellationToken);
+            Reads.Add(start);
+            return result;
+        }
+
+        public async Task<IReadOnlyDictionary<string, string>> WriteAsync(IReadOnlyDictionary<string, StoreItem> changes, CancellationToken cancellationToken)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var result = await inner.WriteAsync(changes, cancellationToken);
+            Writes.Add(start);
+            return result;
+        }
+
+        public Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => inner.DeleteAsync(keys, cancellationToken);
+    }
+
+    private sealed class TimedTranscript(ITranscriptLogger inner) : ITranscriptLogger
+    {
+        public Samples Writes { get; } = new();
+
+        public void Reset() => Writes.Clear();
+
+        public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await inner.LogActivitiesAsync(activities, cancellationToken);
+            Writes.Add(start);
+        }
+    }
+}
