@@ -58,8 +58,8 @@ public static class SupportBotApp
 
     private static void AddEmbeddedStorage(this IHostApplicationBuilder builder)
     {
-        var database = new SqliteDatabase(Path.Combine(DataDirectory(builder), "supportbot.db"));
-        builder.Services.AddSingleton(database);
+        var path = Path.Combine(DataDirectory(builder), "supportbot.db");
+        builder.Services.AddSingleton(_ => new SqliteDatabase(path)); // created by the container, so closed on shutdown
         switch (StorageProvider(builder))
         {
             case "Memory":

@@ -1,11 +1,16 @@
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using SupportBot.Dialogs.State;
 
 namespace SupportBot.Storage;
 
-/// <summary>The embedded database file: its schema and its connections. SQLite takes one writer at a time, so
-/// writes queue on a lock here rather than spinning on SQLITE_BUSY.</summary>
-public sealed class SqliteDatabase
+/// <summary>The embedded database file. Reads use pooled connections; every write goes through one writer that
+/// commits the writes of all turns waiting at that moment in a single transaction (group commit), each in its own
+/// savepoint so one turn's conflict never undoes another's. A write's task completes only after its commit.</summary>
+public sealed class SqliteDatabase : IAsyncDisposable
 {
+    private const int MaxBatch = 256;
+
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS state (
@@ -34,26 +39,86 @@ public sealed class SqliteDatabase
         """;
 
     private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writeLoop;
 
     public SqliteDatabase(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
-        using var connection = Open();
-        Execute(connection, Schema);
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, Schema + "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;");
+        _writeLoop = Task.Run(WriteLoopAsync);
     }
 
     public string Path { get; }
 
-    public SemaphoreSlim WriteLock { get; } = new(1, 1);
-
-    public SqliteConnection Open()
+    /// <summary>A pooled connection for reading (WAL readers never wait for the writer).</summary>
+    public SqliteConnection OpenRead()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;");
         return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in the next group commit and answers its result once committed.
+    /// An exception from <paramref name="work"/> undoes only its own changes and is rethrown here.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        var write = new Write<T>(work);
+        if (!_writes.Writer.TryWrite(write))
+        {
+            throw new StorageUnavailableException($"The database {Path} is closed.");
+        }
+        return write.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Write>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+            try
+            {
+                using var transaction = _writer.BeginTransaction();
+                foreach (var write in batch)
+                {
+                    transaction.Save("w");
+                    try
+                    {
+                        write.Run(_writer, transaction);
+                        transaction.Release("w");
+                    }
+                    catch (Exception e)
+                    {
+                        transaction.Rollback("w");
+                        write.Failed = e is SqliteException ? new StorageUnavailableException($"Writing to {Path} failed: {e.Message}", e) : e;
+                    }
+                }
+                transaction.Commit();
+                batch.ForEach(w => w.Complete());
+            }
+            catch (Exception e)
+            {
+                var failure = new StorageUnavailableException($"Committing to {Path} failed: {e.Message}", e);
+                batch.ForEach(w => w.Fail(failure));
+            }
+            batch.Clear();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writeLoop;
+        await _writer.DisposeAsync();
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -61,5 +126,39 @@ public sealed class SqliteDatabase
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private abstract class Write
+    {
+        public Exception? Failed { get; set; }
+
+        public abstract void Run(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception failure);
+    }
+
+    private sealed class Write<T>(Func<SqliteConnection, SqliteTransaction, T> work) : Write
+    {
+        private T? _result;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Run(SqliteConnection connection, SqliteTransaction transaction) => _result = work(connection, transaction);
+
+        public override void Complete()
+        {
+            if (Failed is null)
+            {
+                Completion.TrySetResult(_result!);
+            }
+            else
+            {
+                Completion.TrySetException(Failed);
+            }
+        }
+
+        public override void Fail(Exception failure) => Completion.TrySetException(failure);
     }
 }

@@ -12,7 +12,7 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
         var found = new Dictionary<string, StoreItem>(StringComparer.Ordinal);
         try
         {
-            await using var connection = database.Open();
+            await using var connection = database.OpenRead();
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT json, etag FROM state WHERE key = $key";
             var key = command.Parameters.Add("$key", SqliteType.Text);
@@ -33,18 +33,14 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
         return found;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> WriteAsync(IReadOnlyDictionary<string, StoreItem> changes, CancellationToken cancellationToken)
-    {
-        var etags = new Dictionary<string, string>(StringComparer.Ordinal);
-        await database.WriteLock.WaitAsync(cancellationToken);
-        try
+    public Task<IReadOnlyDictionary<string, string>> WriteAsync(IReadOnlyDictionary<string, StoreItem> changes, CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyDictionary<string, string>>((connection, transaction) =>
         {
-            await using var connection = database.Open();
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var etags = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (key, item) in changes)
             {
                 var etag = Random.Shared.NextInt64().ToString("x16", CultureInfo.InvariantCulture);
-                await using var command = connection.CreateCommand();
+                using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = item.ETag switch
                 {
@@ -56,43 +52,27 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
                 command.Parameters.AddWithValue("$json", item.Json);
                 command.Parameters.AddWithValue("$etag", etag);
                 command.Parameters.AddWithValue("$expected", item.ETag ?? "");
-                if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+                if (command.ExecuteNonQuery() != 1)
                 {
-                    throw new StorageConflictException(key); // disposing the transaction rolls every change back
+                    throw new StorageConflictException(key); // the writer undoes this write's changes
                 }
                 etags[key] = etag;
             }
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (SqliteException e)
-        {
-            throw new StorageUnavailableException($"Writing state to {database.Path} failed: {e.Message}", e);
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
-        return etags;
-    }
+            return etags;
+        }, cancellationToken);
 
-    public async Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
-    {
-        await database.WriteLock.WaitAsync(cancellationToken);
-        try
+    public Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) =>
         {
-            await using var connection = database.Open();
-            await using var command = connection.CreateCommand();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = "DELETE FROM state WHERE key = $key";
             var key = command.Parameters.Add("$key", SqliteType.Text);
             foreach (var k in keys)
             {
                 key.Value = k;
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                command.ExecuteNonQuery();
             }
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
-    }
+            return true;
+        }, cancellationToken);
 }

@@ -10,13 +10,17 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
 {
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
-        var stored = new List<TranscriptEntry>(activities.Count);
-        await database.WriteLock.WaitAsync(cancellationToken);
-        try
+        var rows = activities.Select(activity =>
         {
-            await using var connection = database.Open();
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
+            activity.Id ??= Guid.NewGuid().ToString("N");
+            activity.Timestamp ??= DateTimeOffset.UtcNow;
+            var conversation = activity.Conversation?.Id ?? throw new ArgumentException("An activity without conversation.id cannot be stored.");
+            return (Activity: activity, Conversation: conversation, Json: BotJson.Serialize(activity));
+        }).ToList();
+
+        var stored = await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
                 INSERT OR IGNORE INTO transcript (channel_id, conversation_id, activity_id, timestamp, json)
@@ -27,30 +31,23 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
             var id = command.Parameters.Add("$id", SqliteType.Text);
             var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
             var json = command.Parameters.Add("$json", SqliteType.Text);
-            foreach (var activity in activities)
+            var entries = new List<TranscriptEntry>(rows.Count);
+            foreach (var row in rows)
             {
-                activity.Id ??= Guid.NewGuid().ToString("N");
-                activity.Timestamp ??= DateTimeOffset.UtcNow;
-                channel.Value = activity.ChannelId ?? "";
-                conversation.Value = activity.Conversation?.Id ?? throw new ArgumentException("An activity without conversation.id cannot be stored.");
-                id.Value = activity.Id;
-                timestamp.Value = activity.Timestamp.Value.ToString("O");
-                json.Value = BotJson.Serialize(activity);
-                if (await command.ExecuteScalarAsync(cancellationToken) is long seq)
+                channel.Value = row.Activity.ChannelId ?? "";
+                conversation.Value = row.Conversation;
+                id.Value = row.Activity.Id;
+                timestamp.Value = row.Activity.Timestamp!.Value.ToString("O");
+                json.Value = row.Json;
+                if (command.ExecuteScalar() is long seq)
                 {
-                    stored.Add(new TranscriptEntry(seq, activity));
+                    entries.Add(new TranscriptEntry(seq, row.Activity));
                 }
             }
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (SqliteException e)
-        {
-            throw new StorageUnavailableException($"Writing the transcript to {database.Path} failed: {e.Message}", e);
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
+            return entries;
+        }, cancellationToken);
+
+        // Only after the commit: a stream never shows what a crash could still take back.
         foreach (var group in stored.GroupBy(e => e.Activity.Conversation!.Id!))
         {
             feed.Publish(group.Key, group.ToList());
@@ -61,16 +58,23 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
     public async Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         var entries = new List<TranscriptEntry>();
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND seq > $after ORDER BY seq LIMIT $limit";
-        command.Parameters.AddWithValue("$conversation", conversationId);
-        command.Parameters.AddWithValue("$after", afterSeq);
-        command.Parameters.AddWithValue("$limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        try
         {
-            entries.Add(new TranscriptEntry(reader.GetInt64(0), BotJson.Deserialize<Activity>(reader.GetString(1))!));
+            await using var connection = database.OpenRead();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND seq > $after ORDER BY seq LIMIT $limit";
+            command.Parameters.AddWithValue("$conversation", conversationId);
+            command.Parameters.AddWithValue("$after", afterSeq);
+            command.Parameters.AddWithValue("$limit", limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(new TranscriptEntry(reader.GetInt64(0), BotJson.Deserialize<Activity>(reader.GetString(1))!));
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw new StorageUnavailableException($"Reading the transcript from {database.Path} failed: {e.Message}", e);
         }
         return entries;
     }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using SupportBot.Storage;
 
 namespace SupportBot.Channels.DirectLine;
@@ -11,29 +10,25 @@ public sealed class Uploads(SqliteDatabase database)
         var id = Guid.NewGuid().ToString("N");
         using var content = new MemoryStream();
         await file.CopyToAsync(content, cancellationToken);
-        await database.WriteLock.WaitAsync(cancellationToken);
-        try
+        var bytes = content.ToArray();
+        await database.WriteAsync((connection, transaction) =>
         {
-            await using var connection = database.Open();
-            await using var command = connection.CreateCommand();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = "INSERT INTO upload (id, conversation_id, name, content_type, content) VALUES ($id, $conversation, $name, $type, $content)";
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$conversation", conversationId);
             command.Parameters.AddWithValue("$name", Path.GetFileName(file.FileName));
             command.Parameters.AddWithValue("$type", string.IsNullOrEmpty(file.ContentType) ? "application/octet-stream" : file.ContentType);
-            command.Parameters.AddWithValue("$content", content.ToArray());
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
+            command.Parameters.AddWithValue("$content", bytes);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
         return id;
     }
 
     public static async Task<IResult> ServeAsync(string id, Uploads uploads, CancellationToken cancellationToken)
     {
-        await using var connection = uploads.Database.Open();
+        await using var connection = uploads.Database.OpenRead();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT name, content_type, content FROM upload WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
