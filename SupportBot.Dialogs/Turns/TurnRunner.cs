@@ -16,7 +16,8 @@ public sealed class TurnRunner(MiddlewarePipeline pipeline, IBot bot)
         activity.Id ??= Guid.NewGuid().ToString("N");
         for (var attempt = 1; ; attempt++)
         {
-            var context = new TurnContext(attempt == MaxAttempts ? activity : BotJson.Clone(activity));
+            // What the pipeline changes on the incoming activity (id, timestamp, roles) is the same on every attempt.
+            var context = new TurnContext(activity);
             try
             {
                 await pipeline.RunAsync(context, bot, cancellationToken);
