@@ -80,17 +80,20 @@ public static class SupportBotApp
         builder.Services.AddSingleton<UserState>();
         var playbooks = PlaybookHost.Start(builder.Configuration["Playbook:Path"] is { Length: > 0 } path ? path : null, DataDirectory(builder));
         builder.Services.AddSingleton(playbooks);
-        builder.Services.AddSingleton<IBot>(sp =>
-        {
-            var logger = sp.GetRequiredService<ILogger<SupportBotHandler>>();
-            return new SupportBotHandler(sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), () => playbooks.Current,
-                sp.GetRequiredService<TimeProvider>(), message => logger.LogWarning("{Message}", message));
-        });
+        builder.Services.AddSingleton<IBot>(sp => new SupportBotHandler(
+            sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), () => playbooks.Current, sp.GetRequiredService<TimeProvider>()));
         var inspection = builder.Configuration.GetValue<bool>("Inspection");
-        builder.Services.AddSingleton(sp => new MiddlewarePipeline(
-            inspection
-                ? [new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>()), new InspectionMiddleware()]
-                : [new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>())]));
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<DeadEndGuardMiddleware>>();
+            // The guard runs first so the transcript, and every channel, get the reply with its choices.
+            Dialogs.Turns.IMiddleware[] middleware =
+            [
+                new DeadEndGuardMiddleware(() => playbooks.Current, message => logger.LogWarning("{Message}", message)),
+                new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>()),
+            ];
+            return new MiddlewarePipeline(inspection ? middleware.Append(new InspectionMiddleware()) : middleware);
+        });
         builder.Services.AddSingleton<TurnRunner>();
         builder.Services.AddSingleton<BotAdapter>();
     }

@@ -28,7 +28,15 @@ public static partial class DetailExtractor
             {
                 continue;
             }
-            var match = Regex.Match(text, detail.Pattern, RegexOptions.IgnoreCase, Timeout);
+            Match match;
+            try
+            {
+                match = Regex.Match(text, detail.Pattern, RegexOptions.IgnoreCase, Timeout);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                continue; // an admin's slow pattern finds nothing; the bot asks instead
+            }
             if (match.Success)
             {
                 found[detail.Name] = (match.Groups.Count > 1 && match.Groups[1].Success ? match.Groups[1].Value : match.Value).Trim();

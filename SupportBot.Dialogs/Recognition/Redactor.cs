@@ -15,7 +15,8 @@ public static partial class Redactor
     [GeneratedRegex(@"(?i)\b(cvv2?|cvc2?|csc|security code|card code)\b(\s*(?:is|:|=)?\s*)\d{3,4}\b")]
     private static partial Regex SecurityCode();
 
-    [GeneratedRegex(@"(?i)\b(password|passcode|passwd|pwd|pin)\b(\s*(?:is|was|:|=)\s*|\s+)(\S+)")]
+    // Only with "is", ":" or "=" after it, so "my password reset email" keeps its words.
+    [GeneratedRegex(@"(?i)\b(password|passcode|passwd|pwd|pin)\b(\s*(?:is|was)\s*:?\s*|\s*[:=]\s*)(\S+)")]
     private static partial Regex Password();
 
     public static string Redact(string text)

@@ -51,7 +51,7 @@ public sealed class PlaybookRuntime(Playbook.Playbook playbook, IntentRecognizer
     }
 
     /// <summary>Below this share of known words the model is guessing, however sure its scores look.</summary>
-    public const double MinimumCoverage = 0.6;
+    public const double MinimumCoverage = 0.3;
 
     /// <summary>The share of the message's meaningful words that the playbook's utterances use (allowing a typo
     /// in longer words); 1 when the message has no meaningful words to judge by.</summary>

@@ -28,9 +28,3 @@ public static class CaseDialog
             : await step.EndDialogAsync(step.Result, ct),
     ]);
 }
-
-internal static class JsonNodeExtensions
-{
-    public static T? Deserialize<T>(this System.Text.Json.Nodes.JsonNode? node) =>
-        node is null ? default : System.Text.Json.JsonSerializer.Deserialize<T>(node, Schema.BotJson.Options);
-}

@@ -30,3 +30,17 @@ public static class DeadEndGuard
     public static bool IsRefusal(string? text) =>
         text is not null && Refusals.Any(r => text.Replace('’', '\'').Contains(r, StringComparison.OrdinalIgnoreCase));
 }
+
+/// <summary>Runs the guard on every reply before anything else sees it (the transcript, the channel).</summary>
+public sealed class DeadEndGuardMiddleware(Func<Recognition.PlaybookRuntime> runtime, Action<string>? log = null) : Turns.IMiddleware
+{
+    public Task OnTurnAsync(Turns.ITurnContext context, Func<CancellationToken, Task> next, CancellationToken cancellationToken)
+    {
+        context.OnSendActivities((_, replies, sendNext) =>
+        {
+            DeadEndGuard.Apply(replies, runtime().Playbook, log);
+            return sendNext();
+        });
+        return next(cancellationToken);
+    }
+}

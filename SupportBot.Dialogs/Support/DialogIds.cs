@@ -22,3 +22,6 @@ public sealed record CaseOptions(string? Text, string? Ask = null);
 
 /// <summary>The customer wants to say it again differently: the case starts over from <see cref="Text"/>.</summary>
 public sealed record Restate(string? Text, string? Ask = null);
+
+/// <summary>The case is over ("resolved", "handoff", "closed"); the next message starts a new one.</summary>
+public sealed record CaseEnded(string Outcome);

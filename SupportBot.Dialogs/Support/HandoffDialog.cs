@@ -35,7 +35,7 @@ public static class HandoffDialog
         },
         async (step, ct) => step.Result is FoundChoice
             ? await step.EndDialogAsync(new Restate(null, support.Messages.AnythingElse), ct)
-            : await step.EndDialogAsync("handoff", ct),
+            : await step.EndDialogAsync(new CaseEnded("handoff"), ct),
     ]);
 
     /// <summary>What the customer wants, what is known, what is open: the short summary an agent reads first.</summary>
@@ -49,55 +49,4 @@ public static class HandoffDialog
         var mood = supportCase.Frustrated ? " The customer is frustrated." : "";
         return $"{wants}.{said}{known}{open}{mood}";
     }
-}
-
-/// <summary>Fast recovery: apologise once, without excuses, and offer a person straight away.</summary>
-public static class RecoverDialog
-{
-    public static WaterfallDialog Create(SupportContext support) => new(DialogIds.Recover,
-    [
-        async (step, ct) =>
-        {
-            var supportCase = await support.CaseAsync(step.Context, ct);
-            var text = supportCase.Apologized ? support.Messages.Recover : support.Messages.Apology;
-            supportCase.Apologized = true;
-            return await step.PromptAsync(DialogIds.Choice, PromptOptions.Of(text,
-                choices: [new Choice(support.Labels.TalkToPerson), new Choice(support.Labels.TryAnotherWay)]), ct);
-        },
-        async (step, ct) => step.Result is FoundChoice { Value: var value } && value == support.Labels.TryAnotherWay
-            ? await step.EndDialogAsync(new Restate(null, support.Messages.Clarify), ct)
-            : await step.ReplaceDialogAsync(DialogIds.Handoff, null, ct),
-    ]);
-}
-
-/// <summary>Ask how it went: a one-tap rating, an optional comment, then the closing with the customer's name.</summary>
-public static class WrapUpDialog
-{
-    public static WaterfallDialog Create(SupportContext support) => new(DialogIds.WrapUp,
-    [
-        (step, ct) => step.PromptAsync(DialogIds.Choice, PromptOptions.Of(support.Messages.Csat,
-            choices: support.Labels.Ratings.Select(r => new Choice(r))), ct),
-        async (step, ct) =>
-        {
-            if (step.Result is FoundChoice rating)
-            {
-                step.Values.Set("rating", rating.Index + 1);
-                var ask = PromptOptions.Of(support.Messages.CsatComment);
-                ask.Prompt!.SuggestedActions = new Schema.SuggestedActions { Actions = [new Schema.CardAction { Title = support.Labels.NoComment, Value = System.Text.Json.JsonSerializer.SerializeToElement(support.Labels.NoComment) }] };
-                return await step.PromptAsync(DialogIds.Text, ask, ct);
-            }
-            return await step.NextAsync(null, ct);
-        },
-        async (step, ct) =>
-        {
-            var supportCase = await support.CaseAsync(step.Context, ct);
-            if (step.Values.Get<int?>("rating") is { } rating)
-            {
-                var comment = step.Result as string;
-                supportCase.Satisfaction = new Satisfaction(rating, comment is null || comment == support.Labels.NoComment ? null : comment);
-            }
-            await step.Context.SendActivityAsync(await support.RenderAsync(step.Context, support.Messages.Closing, ct), ct);
-            return await step.EndDialogAsync("closed", ct);
-        },
-    ]);
 }

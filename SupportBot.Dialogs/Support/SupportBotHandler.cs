@@ -17,16 +17,13 @@ public sealed class SupportBotHandler : ActivityHandler
     private readonly IStatePropertyAccessor<DialogState> _dialogState;
     private readonly SupportContext _support;
     private readonly DialogSet _dialogs;
-    private readonly Action<string>? _log;
-
-    public SupportBotHandler(ConversationState conversationState, UserState userState, Func<PlaybookRuntime> runtime, TimeProvider? clock = null, Action<string>? log = null)
+    public SupportBotHandler(ConversationState conversationState, UserState userState, Func<PlaybookRuntime> runtime, TimeProvider? clock = null)
     {
         _state = new BotStateSet(conversationState, userState);
         _dialogState = conversationState.CreateProperty<DialogState>("dialogState");
         _support = new SupportContext(runtime, conversationState.CreateProperty<SupportCase>("case"), userState.CreateProperty<UserProfile>("profile"), clock ?? TimeProvider.System);
-        _log = log;
         _dialogs = new DialogSet(_dialogState)
-            .Add(GreetingDialog.Create(_support))
+            .Add(SupportDialog.Create(_support))
             .Add(CaseDialog.Create(_support))
             .Add(UnderstandDialog.Create(_support))
             .Add(TopicDialog.Create(_support))
@@ -41,11 +38,6 @@ public sealed class SupportBotHandler : ActivityHandler
 
     public override async Task OnTurnAsync(ITurnContext context, CancellationToken cancellationToken)
     {
-        context.OnSendActivities((ctx, replies, next) =>
-        {
-            DeadEndGuard.Apply(replies, _support.Playbook, _log);
-            return next();
-        });
         await _state.LoadAllAsync(context, cancellationToken);
         await base.OnTurnAsync(context, cancellationToken);
         await _state.SaveAllChangesAsync(context, cancellationToken);
@@ -111,10 +103,6 @@ public sealed class SupportBotHandler : ActivityHandler
             if (value.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && context.Activity.From is { } from && string.IsNullOrWhiteSpace(from.Name))
             {
                 from.Name = name.GetString();
-            }
-            if (value.TryGetProperty("customerSince", out var since) && since.TryGetInt32(out var year))
-            {
-                (await _support.ProfileAsync(context, cancellationToken)).CustomerSince = year;
             }
         }
         await GreetOnceAsync(context, cancellationToken);

@@ -27,10 +27,7 @@ public sealed class SupportContext(Func<PlaybookRuntime> runtime, IStateProperty
     public async Task<string> RenderAsync(ITurnContext context, string template, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? extra = null)
     {
         var values = new Dictionary<string, string>((await CaseAsync(context, cancellationToken)).Details);
-        if ((await ProfileAsync(context, cancellationToken)).Name is { } name)
-        {
-            values["name"] = name;
-        }
+        values["name"] = (await ProfileAsync(context, cancellationToken)).Name ?? "there";
         values["hours"] = BusinessHoursText();
         foreach (var (k, v) in extra ?? new Dictionary<string, string>())
         {

@@ -13,12 +13,13 @@ public static class TopicDialog
         {
             var topic = support.Playbook.FindTopic(step.Options.Deserialize<string>()!)!;
             step.Values.Set("topic", topic.Id);
-            if (topic.Id == "talk_to_person")
+            if (topic.HandToPerson && topic.Details.Count == 0)
             {
-                return await step.ReplaceDialogAsync(DialogIds.Handoff, null, ct);
+                return await step.ReplaceDialogAsync(DialogIds.Handoff, null, ct); // nothing to reflect or gather
             }
             var summary = await support.RenderAsync(step.Context, topic.Reflect, ct);
-            var reflect = await support.RenderAsync(step.Context, support.Messages.ReflectConfirm, ct, new Dictionary<string, string> { ["summary"] = summary });
+            // The summary is the bot's own sentence (its customer values already escaped), so it goes in as text.
+            var reflect = await support.RenderAsync(step.Context, support.Messages.ReflectConfirm.Replace("{summary}", summary, StringComparison.Ordinal), ct);
             return await step.PromptAsync(DialogIds.Confirm, PromptOptions.Of(reflect), ct);
         },
         async (step, ct) => step.Result switch
@@ -50,44 +51,5 @@ public static class TopicDialog
         async (step, ct) => step.Result is FoundChoice { Value: var value } && value == support.Labels.TryAnotherWay
             ? await step.EndDialogAsync(new Restate(null, support.Messages.Clarify), ct)
             : await step.ReplaceDialogAsync(DialogIds.Handoff, null, ct),
-    ]);
-}
-
-/// <summary>Clarify, one open question at a time, only what is still unknown.</summary>
-public static class DetailsDialog
-{
-    public static WaterfallDialog Create(SupportContext support) => new(DialogIds.Details,
-    [
-        async (step, ct) =>
-        {
-            var topic = support.Playbook.FindTopic(step.Options.Deserialize<string>()!)!;
-            var known = (await support.CaseAsync(step.Context, ct)).Details;
-            var missing = topic.Details.FirstOrDefault(d => !known.ContainsKey(d.Name));
-            if (missing is null)
-            {
-                return await step.EndDialogAsync(true, ct);
-            }
-            step.Values.Set("detail", missing.Name);
-            return await step.PromptAsync(DialogIds.Text, PromptOptions.Of(missing.Question), ct);
-        },
-        async (step, ct) =>
-        {
-            var topicId = step.Options.Deserialize<string>()!;
-            var topic = support.Playbook.FindTopic(topicId)!;
-            var supportCase = await support.CaseAsync(step.Context, ct);
-            if (step.Result is not string answer)
-            {
-                return await step.ReplaceDialogAsync(DialogIds.Recover, null, ct);
-            }
-            answer = Recognition.Redactor.Redact(answer);
-            supportCase.CustomerSaid.Add(answer);
-            foreach (var (name, value) in Recognition.DetailExtractor.Extract(answer, topic))
-            {
-                supportCase.Details.TryAdd(name, value);
-            }
-            // The customer answered the question asked; without a pattern match, their words are the answer.
-            supportCase.Details.TryAdd(step.Values.Get<string>("detail")!, answer.Trim());
-            return await step.ReplaceDialogAsync(DialogIds.Details, topicId, ct);
-        },
     ]);
 }

@@ -34,9 +34,8 @@ public static class UnderstandDialog
                 case Confidence.Unsure:
                     var likely = understanding.TopIntents.Where(i => i.Score >= support.Playbook.Thresholds.Unsure / 2).Take(3)
                         .Select(i => support.Playbook.FindTopic(i.Intent)!.Name).ToList();
-                    step.Values.Set("offered", likely);
                     return await step.PromptAsync(DialogIds.Choice, PromptOptions.Of(support.Messages.Unsure, choices:
-                        likely.Select(n => new Choice(n)).Append(new Choice(support.Labels.SomethingElse))), ct);
+                        likely.Select(n => new Choice(n)).Append(new Choice(support.Labels.SomethingElse)).Append(new Choice(support.Labels.TalkToPerson))), ct);
                 default:
                     supportCase.NotUnderstood++;
                     if (supportCase.NotUnderstood == 1)
@@ -44,7 +43,6 @@ public static class UnderstandDialog
                         return await step.EndDialogAsync(new Restate(null, support.Messages.Clarify), ct);
                     }
                     var fallback = support.Playbook.FallbackTopics.Select(id => support.Playbook.FindTopic(id)!.Name).ToList();
-                    step.Values.Set("offered", fallback);
                     return await step.PromptAsync(DialogIds.Choice, PromptOptions.Of(support.Messages.NotUnderstood, choices:
                         fallback.Select(n => new Choice(n)).Append(new Choice(support.Labels.TalkToPerson))), ct);
             }
@@ -74,32 +72,4 @@ public static class UnderstandDialog
             return await step.EndDialogAsync(topic.Id, ct);
         },
     ]);
-}
-
-/// <summary>Shows how a message was understood, for the Emulator and when inspection is on.</summary>
-public static class RecognizerTrace
-{
-    public const string InspectionKey = "SupportBot.Inspection";
-    public const string ValueType = "https://supportbot.dev/schemas/recognizerResult";
-
-    public static async Task SendAsync(ITurnContext context, Understanding understanding, IReadOnlyDictionary<string, string> details, CancellationToken cancellationToken)
-    {
-        if (context.Activity.ChannelId != ChannelIds.Emulator && !context.TurnState.ContainsKey(InspectionKey))
-        {
-            return;
-        }
-        var trace = context.Activity.CreateReply();
-        trace.Type = ActivityTypes.Trace;
-        trace.Name = "Recognizer";
-        trace.Label = "Recognizer result";
-        trace.ValueType = ValueType;
-        trace.Value = System.Text.Json.JsonSerializer.SerializeToElement(new
-        {
-            text = understanding.Text,
-            confidence = understanding.Confidence.ToString(),
-            intents = understanding.TopIntents.Select(i => new { intent = i.Intent, score = Math.Round(i.Score, 4) }),
-            details,
-        }, BotJson.Options);
-        await context.SendActivityAsync(trace, cancellationToken);
-    }
 }

@@ -72,17 +72,15 @@ public sealed class SupportConversationTests
     }
 
     [Fact]
-    public async Task A_returning_customer_known_since_a_year_is_thanked_for_their_loyalty()
+    public async Task A_customer_first_seen_in_an_earlier_year_is_thanked_for_their_loyalty()
     {
         var storage = new MemoryStorage();
-        await JoinedAsync(storage);
+        await JoinedAsync(storage, clock: new TestConversation.OpenHours(new DateTimeOffset(2024, 3, 5, 10, 0, 0, TimeSpan.Zero)));
         var chat = TestConversation.WithSupportBot(storage, ChannelIds.WebChat, conversationId: "conv-2");
-        var join = chat.Event("webchat/join");
-        join.Value = System.Text.Json.JsonSerializer.SerializeToElement(new { customerSince = 2019 });
 
-        var welcome = await chat.SendAsync(join);
+        var welcome = await chat.SendAsync(chat.Event("webchat/join"));
 
-        Assert.Equal("Welcome back, Jane, and thank you for being a customer since 2019! What can I help you with today?", welcome.Single().Text);
+        Assert.Equal("Welcome back, Jane, and thank you for being a customer since 2024! What can I help you with today?", welcome.Single().Text);
     }
 
     [Fact]
@@ -475,5 +473,37 @@ public sealed class SupportConversationTests
         Assert.Equal("Recognizer", trace.Name);
         Assert.Equal("order_status", trace.Value!.Value.GetProperty("intents")[0].GetProperty("intent").GetString());
         Assert.Equal("123456", trace.Value.Value.GetProperty("details").GetProperty("orderNumber").GetString());
+    }
+
+    [Fact]
+    public async Task Markdown_in_a_customers_name_or_details_is_shown_as_text_not_as_a_link()
+    {
+        var chat = TestConversation.WithSupportBot(channelId: ChannelIds.WebChat, userName: null);
+        await chat.SendAsync(chat.Event("webchat/join"));
+
+        var greeting = await chat.SendAsync("[Verify](https://evil.example)");
+        await chat.SendAsync("my speaker wont switch on");
+        await chat.SendAsync("yes");
+        var resolution = await chat.SendAsync("the [Boom](https://evil.example) speaker");
+
+        Assert.DoesNotContain("](", Expect.Text(greeting));
+        Assert.Contains("\\[Boom\\]\\(https://evil.example\\)", Expect.Text(resolution));
+    }
+
+    [Fact]
+    public async Task A_handoff_prompt_that_runs_out_of_attempts_ends_the_case_and_the_next_message_starts_a_new_one()
+    {
+        var chat = await JoinedAsync();
+        await chat.SendAsync("I was charged twice");
+        await chat.SendAsync("yes");
+        await chat.SendAsync("jane@example.com");
+        foreach (var line in new[] { "hello?", "are you there", "anyone" })
+        {
+            Assert.DoesNotContain("something went wrong", Expect.Text(await chat.SendAsync(line)), StringComparison.OrdinalIgnoreCase);
+        }
+
+        var next = await chat.SendAsync("i forgot my password");
+
+        Assert.Contains("account", Expect.Text(next));
     }
 }

@@ -7,9 +7,9 @@ using SupportBot.Dialogs.Recognition;
 namespace SupportBot.Tests.Infrastructure;
 
 /// <summary>A conversation with a bot in memory that reads like a transcript: send, then expect replies.</summary>
-public sealed class TestConversation(IBot bot, string channelId = "test", string conversationId = "conv-1", string userId = "user-1", string? userName = "Jane")
+public sealed class TestConversation(IBot bot, string channelId = "test", string conversationId = "conv-1", string userId = "user-1", string? userName = "Jane", IEnumerable<IMiddleware>? middleware = null)
 {
-    private readonly TurnRunner _runner = new(new MiddlewarePipeline([]), bot);
+    private readonly TurnRunner _runner = new(new MiddlewarePipeline(middleware ?? []), bot);
 
     public ConversationAccount Conversation { get; } = new() { Id = conversationId };
 
@@ -48,8 +48,9 @@ public sealed class TestConversation(IBot bot, string channelId = "test", string
     {
         storage ??= new MemoryStorage();
         var bot = new global::SupportBot.Dialogs.Support.SupportBotHandler(new ConversationState(storage), new UserState(storage), () => DefaultRuntime.Value,
-            clock ?? new OpenHours(), log is null ? null : log.Add);
-        return new TestConversation(bot, channelId, conversationId, userId, userName);
+            clock ?? new OpenHours());
+        return new TestConversation(bot, channelId, conversationId, userId, userName,
+            [new global::SupportBot.Dialogs.Support.DeadEndGuardMiddleware(() => DefaultRuntime.Value, log is null ? null : log.Add)]);
     }
 
     /// <summary>A Tuesday at 10:00 in London: the default playbook's business hours.</summary>

@@ -16,6 +16,7 @@ public sealed class RedactorTests
     [InlineData("security code: 9876", "security code: [redacted]")]
     [InlineData("my password is hunter2!", "my password is [redacted]")]
     [InlineData("Password: S3cret", "Password: [redacted]")]
+    [InlineData("my password is: hunter2", "my password is: [redacted]")]
     public void Secrets_are_masked(string text, string expected)
     {
         Assert.Equal(expected, Redactor.Redact(text));
@@ -26,6 +27,7 @@ public sealed class RedactorTests
     [InlineData("call me on 07700 900123")]
     [InlineData("tracking 1234567890123")] // 13 digits that fail the Luhn check are not a card
     [InlineData("I forgot my password")]
+    [InlineData("my password reset email never came")]
     public void Ordinary_details_are_kept(string text)
     {
         Assert.Equal(text, Redactor.Redact(text));

@@ -65,15 +65,16 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> in the next group commit and answers its result once committed.
-    /// An exception from <paramref name="work"/> undoes only its own changes and is rethrown here.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    /// An exception from <paramref name="work"/> undoes only its own changes and is rethrown here. A queued write is
+    /// never abandoned halfway: it commits even if its caller has gone, so it must also be awaited to the end.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work)
     {
         var write = new Write<T>(work);
         if (!_writes.Writer.TryWrite(write))
         {
             throw new StorageUnavailableException($"The database {Path} is closed.");
         }
-        return write.Completion.Task.WaitAsync(cancellationToken);
+        return write.Completion.Task;
     }
 
     private async Task WriteLoopAsync()
@@ -99,6 +100,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
                     catch (Exception e)
                     {
                         transaction.Rollback("w");
+                        transaction.Release("w");
                         write.Failed = e is SqliteException ? new StorageUnavailableException($"Writing to {Path} failed: {e.Message}", e) : e;
                     }
                 }

@@ -59,7 +59,7 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
                 etags[key] = etag;
             }
             return etags;
-        }, cancellationToken);
+        });
 
     public Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) =>
@@ -74,5 +74,5 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
                 command.ExecuteNonQuery();
             }
             return true;
-        }, cancellationToken);
+        });
 }

@@ -45,7 +45,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
                 }
             }
             return entries;
-        }, cancellationToken);
+        });
 
         // Only after the commit: a stream never shows what a crash could still take back.
         foreach (var group in stored.GroupBy(e => e.Activity.Conversation!.Id!))
@@ -54,7 +54,8 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         }
     }
 
-    /// <summary>The conversation's activities after <paramref name="afterSeq"/>, oldest first.</summary>
+    /// <summary>The Direct Line conversation's activities after <paramref name="afterSeq"/>, oldest first. Only the
+    /// web chat channels: nothing another channel stores under the same id reaches a web chat customer.</summary>
     public async Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         var entries = new List<TranscriptEntry>();
@@ -62,7 +63,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         {
             await using var connection = database.OpenRead();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND seq > $after ORDER BY seq LIMIT $limit";
+            command.CommandText = "SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND channel_id IN ('webchat', 'directline') AND seq > $after ORDER BY seq LIMIT $limit";
             command.Parameters.AddWithValue("$conversation", conversationId);
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", limit);

@@ -7,7 +7,7 @@ namespace SupportBot.Storage;
 /// <summary>A stored activity and its place in the transcript (the Direct Line watermark).</summary>
 public sealed record TranscriptEntry(long Seq, Activity Activity);
 
-/// <summary>Tells live listeners (Direct Line streams) about activities as soon as they are stored.</summary>
+/// <summary>Wakes live listeners (Direct Line streams) as soon as activities of their conversation are stored.</summary>
 public sealed class TranscriptFeed
 {
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);

@@ -7,7 +7,7 @@ namespace SupportBot.Channels.Connector;
 /// <summary>Sends the bot's replies to the channel through the Bot Connector REST API at the activity's serviceUrl.</summary>
 public sealed class ConnectorClient(HttpClient http, BotTokenProvider tokens)
 {
-    public async Task<ResourceResponse?> SendAsync(Activity reply, CancellationToken cancellationToken)
+    public async Task SendAsync(Activity reply, CancellationToken cancellationToken)
     {
         var serviceUrl = reply.ServiceUrl ?? throw new InvalidOperationException("The reply has no serviceUrl.");
         var conversationId = reply.Conversation?.Id ?? throw new InvalidOperationException("The reply has no conversation.id.");
@@ -30,6 +30,5 @@ public sealed class ConnectorClient(HttpClient http, BotTokenProvider tokens)
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             throw new HttpRequestException($"The Bot Connector at {serviceUrl} answered {(int)response.StatusCode}: {body}", null, response.StatusCode);
         }
-        return response.Content.Headers.ContentLength is 0 ? null : await response.Content.ReadFromJsonAsync<ResourceResponse>(BotJson.Options, cancellationToken);
     }
 }

@@ -10,7 +10,7 @@ public static class DirectLineApi
 {
     public const int MaxUploadBytes = 4 * 1024 * 1024;
     public const string TokenRateLimit = "webchat-tokens";
-    private const int PageSize = 500;
+    public const int PageSize = 500;
 
     public static IEndpointRouteBuilder MapDirectLineApi(this IEndpointRouteBuilder app)
     {

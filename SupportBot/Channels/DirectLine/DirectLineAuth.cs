@@ -8,23 +8,20 @@ public static class DirectLineAuth
     public static string? Credential(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return header["Bearer ".Length..].Trim();
-        }
-        // A WebSocket cannot carry headers from a browser; the stream URL carries its own token.
-        return request.Query["t"].FirstOrDefault();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
+    /// <param name="streamToken">The stream's own token from its URL: a browser's WebSocket cannot send headers.
+    /// It is never the secret.</param>
     public static async Task<Access> AuthorizeAsync(HttpRequest request, string conversationId, DirectLineTokens tokens,
-        DirectLineConversations conversations, CancellationToken cancellationToken)
+        DirectLineConversations conversations, CancellationToken cancellationToken, string? streamToken = null)
     {
-        if (Credential(request) is not { Length: > 0 } credential)
+        if ((streamToken ?? Credential(request)) is not { Length: > 0 } credential)
         {
             return new(null, ApiErrors.Forbidden("The request has no Direct Line secret or token."));
         }
         DirectLineGrant grant;
-        if (tokens.IsSecret(credential))
+        if (streamToken is null && tokens.IsSecret(credential))
         {
             grant = new DirectLineGrant(conversationId, null, null, DateTimeOffset.MaxValue);
         }

@@ -18,7 +18,7 @@ public sealed class DirectLineConversations(SqliteDatabase database)
             command.Parameters.AddWithValue("$user", (object?)userId ?? DBNull.Value);
             command.Parameters.AddWithValue("$created", DateTimeOffset.UtcNow.ToString("O"));
             return command.ExecuteNonQuery() == 1;
-        }, cancellationToken);
+        });
 
     public async Task<bool> ExistsAsync(string conversationId, CancellationToken cancellationToken)
     {

@@ -5,17 +5,17 @@ using SupportBot.Storage;
 
 namespace SupportBot.Channels.DirectLine;
 
-/// <summary>The WebSocket stream of a conversation: first everything after the client's watermark, then each
-/// activity as it is stored, each exactly once, with empty keep-alive frames in between.</summary>
+/// <summary>The WebSocket stream of a conversation: everything after the client's watermark, then each activity as
+/// it is stored, in transcript order and once each, with empty keep-alive frames in between.</summary>
 public static class DirectLineStream
 {
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static async Task AcceptAsync(string conversationId, string? watermark, HttpContext http, DirectLineTokens tokens,
+    public static async Task AcceptAsync(string conversationId, string? watermark, string? t, HttpContext http, DirectLineTokens tokens,
         DirectLineConversations conversations, SqliteTranscriptStore transcripts, TranscriptFeed feed)
     {
         var cancellationToken = http.RequestAborted;
-        var access = await DirectLineAuth.AuthorizeAsync(http.Request, conversationId, tokens, conversations, cancellationToken);
+        var access = await DirectLineAuth.AuthorizeAsync(http.Request, conversationId, tokens, conversations, cancellationToken, streamToken: t);
         if (access.Error is not null)
         {
             await access.Error.ExecuteAsync(http);
@@ -32,54 +32,46 @@ public static class DirectLineStream
             return;
         }
 
-        // Subscribe before reading the backlog, so nothing stored in between is missed; sequence numbers drop repeats.
+        // The feed only says "something was stored": what to send always comes from the database after the last
+        // watermark sent, so activities committed in any order by concurrent turns are sent once each, in order.
         using var subscription = feed.Subscribe(conversationId);
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _ = DrainAsync(socket, closed);
+        var drain = DrainAsync(socket, closed);
         try
         {
-            for (var backlog = await transcripts.GetActivitiesAsync(conversationId, last, 500, closed.Token); backlog.Count > 0;
-                 backlog = await transcripts.GetActivitiesAsync(conversationId, last, 500, closed.Token))
-            {
-                await SendAsync(socket, ActivitySet.Of(backlog, last), closed.Token);
-                last = backlog[^1].Seq;
-            }
-
             while (!closed.IsCancellationRequested)
             {
+                for (var page = await transcripts.GetActivitiesAsync(conversationId, last, DirectLineApi.PageSize, closed.Token); page.Count > 0;
+                     page = await transcripts.GetActivitiesAsync(conversationId, last, DirectLineApi.PageSize, closed.Token))
+                {
+                    await SendAsync(socket, ActivitySet.Of(page, last), closed.Token);
+                    last = page[^1].Seq;
+                }
+
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(closed.Token);
                 wait.CancelAfter(KeepAlive);
-                List<TranscriptEntry> fresh = [];
                 try
                 {
-                    if (await subscription.Reader.WaitToReadAsync(wait.Token))
+                    await subscription.Reader.WaitToReadAsync(wait.Token);
+                    while (subscription.Reader.TryRead(out _))
                     {
-                        while (subscription.Reader.TryRead(out var entry))
-                        {
-                            if (entry.Seq > last)
-                            {
-                                fresh.Add(entry);
-                            }
-                        }
                     }
                 }
                 catch (OperationCanceledException) when (!closed.IsCancellationRequested)
                 {
                     await SendRawAsync(socket, [], closed.Token); // keep-alive
-                    continue;
-                }
-                if (fresh.Count > 0)
-                {
-                    fresh.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-                    await SendAsync(socket, ActivitySet.Of(fresh, last), closed.Token);
-                    last = fresh[^1].Seq;
                 }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
             // the client went away; it reconnects with its watermark and misses nothing
+        }
+        finally
+        {
+            await closed.CancelAsync();
+            await drain;
         }
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {

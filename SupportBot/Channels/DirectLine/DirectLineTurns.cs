@@ -9,15 +9,22 @@ namespace SupportBot.Channels.DirectLine;
 /// customer's activity is echoed when stored, and the bot's replies reach the stream the same way.</summary>
 public sealed class DirectLineTurns(BotAdapter adapter, BotOptions options)
 {
+    /// <summary>What a web chat client may send; conversation updates, invokes and the like come from the server.</summary>
+    private static readonly HashSet<string> ClientTypes = [ActivityTypes.Message, ActivityTypes.Typing, ActivityTypes.Event, ActivityTypes.MessageReaction];
+
     public async Task<IResult> ProcessAsync(Activity activity, DirectLineGrant grant, string baseUrl, CancellationToken cancellationToken)
     {
+        if (!ClientTypes.Contains(activity.Type!))
+        {
+            return ApiErrors.BadRequest($"A client cannot send '{activity.Type}' activities; send {string.Join(", ", ClientTypes)}.");
+        }
         var from = activity.From ?? new ChannelAccount();
         from.Id = grant.UserId ?? from.Id;
         if (string.IsNullOrWhiteSpace(from.Id))
         {
             return ApiErrors.BadRequest("The activity has no from.id.");
         }
-        from.Name ??= grant.UserName;
+        from.Name = grant.UserName ?? from.Name; // a name the host page put in the token cannot be changed by the client
         from.Role = RoleTypes.User;
         activity.From = from;
         activity.Id = Guid.NewGuid().ToString("N");

@@ -22,12 +22,14 @@ public sealed class Uploads(SqliteDatabase database)
             command.Parameters.AddWithValue("$type", string.IsNullOrEmpty(file.ContentType) ? "application/octet-stream" : file.ContentType);
             command.Parameters.AddWithValue("$content", bytes);
             return command.ExecuteNonQuery();
-        }, cancellationToken);
+        });
         return id;
     }
 
-    public static async Task<IResult> ServeAsync(string id, Uploads uploads, CancellationToken cancellationToken)
+    public static async Task<IResult> ServeAsync(string id, Uploads uploads, HttpResponse response, CancellationToken cancellationToken)
     {
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
         await using var connection = uploads.Database.OpenRead();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT name, content_type, content FROM upload WHERE id = $id";

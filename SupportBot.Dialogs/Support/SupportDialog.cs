@@ -5,9 +5,9 @@ using SupportBot.Dialogs.Turns;
 
 namespace SupportBot.Dialogs.Support;
 
-/// <summary>Know their name: learn it once, greet with it once per conversation (thanking a returning customer),
+/// <summary>The root of a support conversation. Know their name: learn it once, greet with it once per conversation (thanking a returning customer),
 /// then listen with an open question.</summary>
-public static class GreetingDialog
+public static class SupportDialog
 {
     public static WaterfallDialog Create(SupportContext support) => new(DialogIds.Support,
     [
@@ -67,20 +67,24 @@ public static class GreetingDialog
 
     private static string? NameFromChannel(Activity activity)
     {
-        var name = activity.From?.Name?.Trim();
-        return string.IsNullOrEmpty(name) || name.Equals("user", StringComparison.OrdinalIgnoreCase) || name.Equals("You", StringComparison.OrdinalIgnoreCase)
+        var name = activity.From?.Name?.Trim().Split(' ')[0];
+        return name is null || !IsName(name) || name.Equals("user", StringComparison.OrdinalIgnoreCase) || name.Equals("You", StringComparison.OrdinalIgnoreCase)
             ? null
-            : name.Split(' ')[0];
+            : name;
     }
 
-    /// <summary>"I'm Priya" or "priya." become "Priya".</summary>
-    private static string CleanName(string answer)
+    /// <summary>A first name: letters, apostrophes and hyphens, as people's names are; anything else is not used.</summary>
+    private static bool IsName(string name) =>
+        name.Length is > 0 and <= 40 && name.All(c => char.IsLetter(c) || c is '\'' or '’' or '-') && char.IsLetter(name[0]);
+
+    /// <summary>"I'm Priya" or "priya." become "Priya"; an answer with no name in it leaves the customer unnamed.</summary>
+    private static string? CleanName(string answer)
     {
         var words = ChoiceRecognizer.Normalize(answer).Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w is not ("i" or "im" or "am" or "my" or "name" or "is" or "its" or "call" or "me" or "hi" or "hello" or "it"))
             .ToList();
-        var name = words.Count > 0 ? words[0] : answer.Trim();
-        return name.Length == 0 ? answer.Trim() : char.ToUpperInvariant(name[0]) + name[1..];
+        var name = words.FirstOrDefault(IsName);
+        return name is null ? null : char.ToUpperInvariant(name[0]) + name[1..];
     }
 
     private static readonly HashSet<string> SmallTalk = ["hi", "hello", "hey", "hiya", "hi there", "hello there", "good morning", "good afternoon", "good evening", "morning", "yo", "help", "start"];
