@@ -73,6 +73,20 @@ public sealed class Activity
         Locale = Locale,
     };
 
+    /// <summary>Removes "@Bot" from the text (Teams group chats and channels mention the bot to reach it).</summary>
+    public void RemoveRecipientMention()
+    {
+        foreach (var mention in Entities?.Where(e => e.Type == "mention") ?? [])
+        {
+            if (mention.Properties is { } p && p.TryGetValue("mentioned", out var mentioned) && mentioned.ValueKind == JsonValueKind.Object
+                && mentioned.TryGetProperty("id", out var id) && id.GetString() == Recipient?.Id
+                && p.TryGetValue("text", out var text) && text.GetString() is { Length: > 0 } at && Text is not null)
+            {
+                Text = Text.Replace(at, "", StringComparison.Ordinal).Trim();
+            }
+        }
+    }
+
     /// <summary>Reads a string property of channelData, if present.</summary>
     public string? GetChannelDataString(string name) =>
         ChannelData is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String

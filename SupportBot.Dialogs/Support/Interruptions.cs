@@ -19,7 +19,8 @@ public static class Interruptions
 
     public static bool IsHelp(string text) => Help.Contains(ChoiceRecognizer.Normalize(text));
 
-    /// <summary>Frustration phrases from the playbook, or shouting (mostly capitals, or a run of "!!!").</summary>
+    /// <summary>Frustration phrases from the playbook, or shouting: three or more words in capitals (an order
+    /// reference like "ABCD-1234" is not shouting).</summary>
     public static bool IsFrustrated(string text, Playbook.Playbook playbook)
     {
         var normalized = $" {ChoiceRecognizer.Normalize(text)} ";
@@ -27,7 +28,8 @@ public static class Interruptions
         {
             return true;
         }
-        var letters = text.Where(char.IsLetter).ToList();
-        return text.Contains("!!!", StringComparison.Ordinal) || letters.Count >= 8 && letters.Count(char.IsUpper) >= letters.Count * 0.8;
+        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsLetter) && !w.Any(char.IsDigit)).ToList();
+        var letters = words.SelectMany(w => w.Where(char.IsLetter)).ToList();
+        return words.Count >= 3 && letters.Count >= 8 && letters.Count(char.IsUpper) >= letters.Count * 0.8;
     }
 }

@@ -45,6 +45,7 @@ public sealed class SupportBotHandler : ActivityHandler
 
     protected override async Task OnMessageActivityAsync(ITurnContext context, CancellationToken cancellationToken)
     {
+        context.Activity.RemoveRecipientMention();
         var dc = await _dialogs.CreateContextAsync(context, cancellationToken);
         var text = context.Activity.Text ?? "";
         var supportCase = await _support.CaseAsync(context, cancellationToken);

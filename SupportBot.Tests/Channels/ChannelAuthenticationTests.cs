@@ -150,11 +150,21 @@ public sealed class ChannelAuthenticationTests(AuthenticatedBot fixture) : IClas
     public async Task Entra_v2_token_from_a_Bot_Framework_tenant_is_accepted()
     {
         var activity = Greeting();
-        var token = Identity.EntraV2Token(BotFrameworkTenant, AuthenticatedBot.AppId, callerAppId: Guid.NewGuid().ToString());
+        var token = Identity.EntraV2Token(BotFrameworkTenant, AuthenticatedBot.AppId, callerAppId: AuthenticatedBot.AppId);
 
         using var response = await fixture.Bot.PostActivityAsync(activity, token);
 
         await AssertGreetedAsync(response, activity);
+    }
+
+    [Fact]
+    public async Task Entra_v2_token_from_another_application_is_refused()
+    {
+        var token = Identity.EntraV2Token(BotFrameworkTenant, AuthenticatedBot.AppId, callerAppId: Guid.NewGuid().ToString());
+
+        using var response = await fixture.Bot.PostActivityAsync(Message(), token);
+
+        await AssertRefusedAsync(response);
     }
 
     [Fact]

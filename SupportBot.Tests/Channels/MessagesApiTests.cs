@@ -161,6 +161,16 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
     }
 
     [Fact]
+    public async Task Without_authentication_replies_to_a_remote_service_url_are_refused()
+    {
+        var activity = Activities.Message("hello", NewConversation(), serviceUrl: "https://smba.trafficmanager.net/emea/");
+
+        using var response = await fixture.Bot.PostActivityAsync(activity);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_connector_that_cannot_be_reached_answers_502_and_keeps_the_turn()
     {
         var conversationId = NewConversation();

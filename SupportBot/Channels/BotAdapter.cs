@@ -1,13 +1,16 @@
+using SupportBot.Dialogs.Dialogs;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Turns;
+using SupportBot.Playbooks;
 
 namespace SupportBot.Channels;
 
 /// <summary>Runs a turn for any channel and handles what goes wrong in it: the customer always hears back.</summary>
-public sealed class BotAdapter(TurnRunner runner, ITranscriptLogger transcript, ILogger<BotAdapter> logger)
+public sealed class BotAdapter(TurnRunner runner, ITranscriptLogger transcript, PlaybookHost playbooks, ILogger<BotAdapter> logger)
 {
-    public const string ApologyText = "I'm sorry, something went wrong on my side and I couldn't finish that. Please send your message again in a moment.";
+    public const string ApologyText = "I'm sorry, something went wrong on my side just now. You can send your message again, start over, or ask for a person.";
+    public const string StartOver = "Start over";
 
     /// <summary>Runs the turn, handing its replies to <paramref name="deliver"/>. Answers the invoke response, if any.</summary>
     public async Task<InvokeResponse?> ProcessAsync(Activity activity, Func<IReadOnlyList<Activity>, Task> deliver, CancellationToken cancellationToken)
@@ -20,7 +23,9 @@ public sealed class BotAdapter(TurnRunner runner, ITranscriptLogger transcript, 
         catch (Exception e) when (e is not OperationCanceledException && activity.Type == ActivityTypes.Message)
         {
             logger.LogError(e, "Turn failed for conversation {ConversationId}", activity.Conversation?.Id);
-            var apology = activity.CreateReply(ApologyText);
+            // Even a failure offers choices; both are understood at any step.
+            var apology = ChoiceFactory.ForChannel(activity, activity.CreateReply(ApologyText),
+                [new Choice(playbooks.Current.Playbook.Choices.TalkToPerson), new Choice(StartOver)]);
             apology.Id = Guid.NewGuid().ToString("N");
             apology.From!.Role = RoleTypes.Bot;
             try

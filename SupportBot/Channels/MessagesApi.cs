@@ -36,6 +36,12 @@ public static class MessagesApi
         {
             return ApiErrors.BadRequest($"The activity has no '{missing}'.");
         }
+        if (!options.AuthenticationEnabled && activity.DeliveryMode != DeliveryModes.ExpectReplies && !IsLoopback(activity.ServiceUrl))
+        {
+            // Without an app id nobody is authenticated, so the bot must not post replies to arbitrary servers.
+            logger.LogWarning("Refused an unauthenticated activity asking for replies at {ServiceUrl}", activity.ServiceUrl);
+            return ApiErrors.Unauthorized("Without MicrosoftAppId the bot only answers local channels (a loopback serviceUrl); configure MicrosoftAppId for Azure Bot Service.");
+        }
 
         var expectReplies = activity.DeliveryMode == DeliveryModes.ExpectReplies;
         List<Activity> collected = [];
@@ -71,6 +77,9 @@ public static class MessagesApi
             return ApiErrors.Error(StatusCodes.Status502BadGateway, "ConnectorUnavailable", "The turn ran but its replies could not be delivered to the channel.");
         }
     }
+
+    private static bool IsLoopback(string? serviceUrl) =>
+        Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost");
 
     private static string? Missing(Activity activity) =>
         activity.Conversation?.Id is null ? "conversation.id"

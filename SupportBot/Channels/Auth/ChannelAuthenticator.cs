@@ -60,7 +60,7 @@ public sealed class ChannelAuthenticator
 
     private async Task<ClaimsIdentity> ValidateBotFrameworkAsync(string token, JsonWebToken jwt, Activity activity, CancellationToken cancellationToken)
     {
-        var config = await _botFramework.GetConfigurationAsync(cancellationToken);
+        var config = await ConfigurationAsync(_botFramework, jwt, cancellationToken);
         var identity = await ValidateAsync(token, config, [BotFrameworkIssuer]);
 
         var serviceUrl = identity.FindFirst("serviceurl")?.Value;
@@ -90,11 +90,16 @@ public sealed class ChannelAuthenticator
         }
         string[] issuers = [$"https://sts.windows.net/{tenant}/", $"https://login.microsoftonline.com/{tenant}/v2.0"];
         var manager = _entra.GetOrAdd(tenant, t => CreateManager(_options.EntraOpenIdMetadataUrl.Replace("{tenant}", t, StringComparison.Ordinal)));
-        var identity = await ValidateAsync(token, await manager.GetConfigurationAsync(cancellationToken), issuers);
+        var identity = await ValidateAsync(token, await ConfigurationAsync(manager, jwt, cancellationToken), issuers);
+        // Entra tokens come from the Emulator, which signs in as the bot itself; no other app may call in.
         var caller = identity.FindFirst("appid")?.Value ?? identity.FindFirst("azp")?.Value;
         if (caller is null)
         {
             throw new ChannelAuthenticationException("The token names no calling application (appid or azp).");
+        }
+        if (!string.Equals(caller, _options.MicrosoftAppId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ChannelAuthenticationException($"The calling application '{caller}' is not this bot.");
         }
         return identity;
     }
@@ -116,6 +121,18 @@ public sealed class ChannelAuthenticator
             throw new ChannelAuthenticationException($"The token is not valid: {result.Exception?.Message}");
         }
         return result.ClaimsIdentity;
+    }
+
+    /// <summary>The signing keys; fetched again once when the token names a key we have not seen (a key rollover).</summary>
+    private static async Task<OpenIdConnectConfiguration> ConfigurationAsync(IConfigurationManager<OpenIdConnectConfiguration> manager, JsonWebToken jwt, CancellationToken cancellationToken)
+    {
+        var config = await manager.GetConfigurationAsync(cancellationToken);
+        if (config.SigningKeys.Any(k => k.KeyId == jwt.Kid))
+        {
+            return config;
+        }
+        manager.RequestRefresh();
+        return await manager.GetConfigurationAsync(cancellationToken);
     }
 
     private ConfigurationManager<OpenIdConnectConfiguration> CreateManager(string metadataUrl) =>
