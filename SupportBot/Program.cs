@@ -14,5 +14,9 @@ if (args is ["benchmark", "phases", .. var phaseArgs])
 {
     return await SupportBot.Benchmarks.PhaseBenchmark.RunAsync(phaseArgs);
 }
+if (args is ["benchmark", "footprint", .. var footprintArgs])
+{
+    return await SupportBot.Benchmarks.FootprintBenchmark.RunAsync(footprintArgs);
+}
 await SupportBot.SupportBotApp.Build(args).RunAsync();
 return 0;

@@ -292,7 +292,7 @@ public static class LoadBenchmark
 
     private static string Url(int port) => $"http://127.0.0.1:{port}";
 
-    private static ProcessStartInfo Dotnet(string dll, params string[] args)
+    internal static ProcessStartInfo Dotnet(string dll, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
@@ -331,7 +331,7 @@ public static class LoadBenchmark
 
     /// <summary>The SupportBot project folder when running from its build output (so wwwroot is there, as in a
     /// published app); otherwise the build output itself.</summary>
-    private static string ContentRoot()
+    internal static string ContentRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -367,7 +367,7 @@ public static class LoadBenchmark
         return true;
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http, Uri health, Process process, StringBuilder log)
+    internal static async Task WaitHealthyAsync(HttpClient http, Uri health, Process process, StringBuilder log)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(120))
@@ -392,7 +392,7 @@ public static class LoadBenchmark
         throw new TimeoutException($"{health} did not answer within 120 s:\n{Tail(log.ToString(), 30)}");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
