@@ -18,5 +18,9 @@ if (args is ["benchmark", "footprint", .. var footprintArgs])
 {
     return await SupportBot.Benchmarks.FootprintBenchmark.RunAsync(footprintArgs);
 }
+if (args is ["teams-package", .. var packageArgs])
+{
+    return SupportBot.Channels.Teams.TeamsPackage.Run(packageArgs);
+}
 await SupportBot.SupportBotApp.Build(args).RunAsync();
 return 0;

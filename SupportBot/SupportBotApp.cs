@@ -5,6 +5,7 @@ using SupportBot.Channels;
 using SupportBot.Channels.Auth;
 using SupportBot.Channels.Connector;
 using SupportBot.Channels.DirectLine;
+using SupportBot.Channels.Teams;
 using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Support;
 using SupportBot.Dialogs.Turns;
@@ -16,7 +17,9 @@ namespace SupportBot;
 /// <summary>Composition: the whole host in one place, so it reads like a table of contents.</summary>
 public static class SupportBotApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="configureServices">Runs after the app's own registrations, so a test can replace one (for
+    /// example the HTTP client MSAL uses to reach a loopback token endpoint).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DirectLineApi.MaxUploadBytes + 64 * 1024);
@@ -26,6 +29,7 @@ public static class SupportBotApp
         builder.AddEmbeddedStorage();
         builder.AddBot();
         builder.AddChannels();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseRateLimiter();
@@ -89,6 +93,7 @@ public static class SupportBotApp
             // The guard runs first so the transcript, and every channel, get the reply with its choices.
             Dialogs.Turns.IMiddleware[] middleware =
             [
+                sp.GetRequiredService<TeamsTenantGuard>(), // other organisations' traffic goes no further
                 new DeadEndGuardMiddleware(() => playbooks.Current, message => logger.LogWarning("{Message}", message)),
                 new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>()),
             ];
@@ -100,6 +105,8 @@ public static class SupportBotApp
 
     private static void AddChannels(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton(TeamsOptions.From(builder.Configuration));
+        builder.Services.AddSingleton<TeamsTenantGuard>();
         builder.Services.AddSingleton<ChannelAuthenticator>();
         builder.Services.AddSingleton<BotTokenProvider>();
         builder.Services.AddHttpClient<ConnectorClient>(c => c.Timeout = TimeSpan.FromSeconds(30));

@@ -13,7 +13,7 @@ public static class ChoiceRecognizer
 
     public static FoundChoice? Recognize(Activity activity, IReadOnlyList<Choice> choices)
     {
-        var input = ValueText(activity.Value) ?? activity.Text;
+        var input = activity.SubmittedChoice() ?? activity.Text;
         return string.IsNullOrWhiteSpace(input) ? null : Recognize(input, choices);
     }
 
@@ -112,13 +112,6 @@ public static class ChoiceRecognizer
         return builder.ToString().TrimEnd();
     }
 
-    private static string? ValueText(JsonElement? value) => value switch
-    {
-        { ValueKind: JsonValueKind.String } v => v.GetString(),
-        { ValueKind: JsonValueKind.Object } v when v.TryGetProperty("choice", out var c) && c.ValueKind == JsonValueKind.String => c.GetString(),
-        _ => null,
-    };
-
     private static FoundChoice Found(IReadOnlyList<Choice> choices, int index) => new(choices[index].Value, index);
 
     internal static int EditDistance(string a, string b)
@@ -155,7 +148,8 @@ public static class ConfirmRecognizer
 
     public static bool? Recognize(Activity activity)
     {
-        var input = activity.Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : activity.Text;
+        // A tapped card button (Adaptive Card Action.Submit) sends {choice: "Yes"} with no text.
+        var input = activity.SubmittedChoice() ?? activity.Text;
         if (string.IsNullOrWhiteSpace(input))
         {
             return null;

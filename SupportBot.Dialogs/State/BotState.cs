@@ -68,14 +68,15 @@ public sealed class ConversationState(IStorage storage) : BotState(storage, name
     }
 }
 
-/// <summary>State of one customer across conversations: <c>{channelId}/users/{userId}</c>.</summary>
+/// <summary>State of one customer across conversations: <c>{channelId}/users/{userId}</c>. In Teams the user is the
+/// Entra user (aadObjectId) when the channel names one, so personal chat, group chats and channels share a profile.</summary>
 public sealed class UserState(IStorage storage) : BotState(storage, nameof(UserState))
 {
     public override string GetStorageKey(ITurnContext context)
     {
         var a = context.Activity;
         var channel = a.ChannelId ?? throw new InvalidOperationException("The activity has no channelId.");
-        var user = a.From?.Id ?? throw new InvalidOperationException("The activity has no from.id.");
+        var user = a.CustomerId() ?? throw new InvalidOperationException("The activity has no from.id.");
         return $"{channel}/users/{user}";
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SupportBot.Dialogs.Dialogs;
 using SupportBot.Dialogs.Schema;
 
@@ -10,7 +9,8 @@ public static class DeadEndGuard
 {
     private static readonly string[] Refusals = ["can't", "cannot", "can not", "unable", "not possible", "don't understand", "do not understand", "no agents", "not available"];
 
-    public static void Apply(IReadOnlyList<Activity> replies, Playbook.Playbook playbook, Action<string>? log)
+    /// <summary>Adds the choices to each refusing reply, rendered for the channel of <paramref name="incoming"/>.</summary>
+    public static void Apply(Activity incoming, IReadOnlyList<Activity> replies, Playbook.Playbook playbook, Action<string>? log)
     {
         foreach (var reply in replies)
         {
@@ -18,12 +18,11 @@ public static class DeadEndGuard
             {
                 continue;
             }
-            var choices = playbook.FallbackTopics.Select(id => playbook.FindTopic(id)?.Name).OfType<string>().Append(playbook.Choices.TalkToPerson);
-            reply.SuggestedActions = new SuggestedActions
-            {
-                Actions = choices.Select(c => new CardAction { Title = c, Value = JsonSerializer.SerializeToElement(c) }).ToList(),
-            };
-            log?.Invoke($"Dead end without choices; added them: \"{reply.Text}\"");
+            var text = reply.Text;
+            var choices = playbook.FallbackTopics.Select(id => playbook.FindTopic(id)?.Name).OfType<string>().Append(playbook.Choices.TalkToPerson)
+                .Select(c => new Choice(c)).ToList();
+            ChoiceFactory.ForChannel(incoming, reply, choices);
+            log?.Invoke($"Dead end without choices; added them: \"{text}\"");
         }
     }
 
@@ -36,9 +35,9 @@ public sealed class DeadEndGuardMiddleware(Func<Recognition.PlaybookRuntime> run
 {
     public Task OnTurnAsync(Turns.ITurnContext context, Func<CancellationToken, Task> next, CancellationToken cancellationToken)
     {
-        context.OnSendActivities((_, replies, sendNext) =>
+        context.OnSendActivities((ctx, replies, sendNext) =>
         {
-            DeadEndGuard.Apply(replies, runtime().Playbook, log);
+            DeadEndGuard.Apply(ctx.Activity, replies, runtime().Playbook, log);
             return sendNext();
         });
         return next(cancellationToken);

@@ -1,3 +1,4 @@
+using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.Dialogs;
 using SupportBot.Dialogs.Turns;
 
@@ -17,7 +18,7 @@ public static class HandoffDialog
             supportCase.Outcome = "handoff";
             supportCase.Handoff = new HandoffRequest(
                 profile.Name,
-                step.Context.Activity.From?.Id,
+                step.Context.Activity.CustomerId(),
                 step.Context.Activity.ChannelId,
                 profile.Conversations > 1,
                 profile.CustomerSince,

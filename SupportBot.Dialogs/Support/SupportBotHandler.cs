@@ -38,6 +38,10 @@ public sealed class SupportBotHandler : ActivityHandler
 
     public override async Task OnTurnAsync(ITurnContext context, CancellationToken cancellationToken)
     {
+        if (IsNotForTheBot(context.Activity))
+        {
+            return;
+        }
         await _state.LoadAllAsync(context, cancellationToken);
         await base.OnTurnAsync(context, cancellationToken);
         await _state.SaveAllChangesAsync(context, cancellationToken);
@@ -46,6 +50,17 @@ public sealed class SupportBotHandler : ActivityHandler
     protected override async Task OnMessageActivityAsync(ITurnContext context, CancellationToken cancellationToken)
     {
         context.Activity.RemoveRecipientMention();
+        if (string.IsNullOrWhiteSpace(context.Activity.Text) && context.Activity.SubmittedChoice() is { } submitted)
+        {
+            // A tapped card button (Adaptive Card Action.Submit) is understood exactly like the same words typed.
+            context.Activity.Text = submitted;
+        }
+        if (context.Activity.IsTeams())
+        {
+            // Teams install events carry no name; every message carries the Teams profile's.
+            var profile = await _support.ProfileAsync(context, cancellationToken);
+            profile.Name ??= SupportDialog.NameFromChannel(context.Activity);
+        }
         var dc = await _dialogs.CreateContextAsync(context, cancellationToken);
         var text = context.Activity.Text ?? "";
         var supportCase = await _support.CaseAsync(context, cancellationToken);
@@ -109,10 +124,31 @@ public sealed class SupportBotHandler : ActivityHandler
         await GreetOnceAsync(context, cancellationToken);
     }
 
+    /// <summary>A Teams personal install names the bot, the customer, or both in membersAdded; any of them means installed.</summary>
+    protected override Task OnConversationUpdateActivityAsync(ITurnContext context, CancellationToken cancellationToken) =>
+        context.Activity.IsTeams() && context.Activity.IsPersonal() && context.Activity.MembersAdded is { Count: > 0 }
+            ? GreetOnceAsync(context, cancellationToken)
+            : base.OnConversationUpdateActivityAsync(context, cancellationToken);
+
     protected override Task OnMembersAddedAsync(IReadOnlyList<ChannelAccount> membersAdded, ITurnContext context, CancellationToken cancellationToken) =>
         context.Activity.ChannelId is ChannelIds.WebChat or ChannelIds.DirectLine
             ? Task.CompletedTask // the join event greets there; greeting here too would welcome twice
-            : GreetOnceAsync(context, cancellationToken);
+            : context.Activity.IsTeams() && !context.Activity.IsPersonal()
+                ? Task.CompletedTask // people joining a team or group chat are not customers asking for help
+                : GreetOnceAsync(context, cancellationToken);
+
+    /// <summary>Teams announces a personal install with an installationUpdate as well as a conversationUpdate, in either
+    /// order or at once: whichever comes first greets, the other finds the conversation greeted (state is ETag-checked).</summary>
+    protected override Task OnInstallationUpdateActivityAsync(ITurnContext context, CancellationToken cancellationToken) =>
+        context.Activity.Action == "add" && context.Activity.IsPersonal()
+            ? GreetOnceAsync(context, cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>In Teams group chats and channels the bot answers only when @mentioned, or when one of its card buttons
+    /// was tapped (an Action.Submit carries a value and no mention).</summary>
+    private static bool IsNotForTheBot(Activity activity) =>
+        activity.Type == ActivityTypes.Message && activity.IsTeams() && !activity.IsPersonal()
+        && !activity.MentionsRecipient() && activity.SubmittedChoice() is null;
 
     private async Task GreetOnceAsync(ITurnContext context, CancellationToken cancellationToken)
     {

@@ -24,7 +24,8 @@ public static class SupportDialog
                 return await step.NextAsync(null, ct);
             }
             profile.Name ??= NameFromChannel(step.Context.Activity);
-            return profile.Name is not null
+            // Teams knows who the customer is (the name arrives with their first message); asking would be odd.
+            return profile.Name is not null || step.Context.Activity.IsTeams()
                 ? await step.NextAsync(null, ct)
                 : await step.PromptAsync(DialogIds.Text, PromptOptions.Of(support.Messages.AskName, support.Messages.AskNameRetry), ct);
         },
@@ -65,7 +66,7 @@ public static class SupportDialog
         (step, ct) => step.EndDialogAsync(step.Result, ct),
     ]);
 
-    private static string? NameFromChannel(Activity activity)
+    internal static string? NameFromChannel(Activity activity)
     {
         var name = activity.From?.Name?.Trim().Split(' ')[0];
         return name is null || !IsName(name) || name.Equals("user", StringComparison.OrdinalIgnoreCase) || name.Equals("You", StringComparison.OrdinalIgnoreCase)

@@ -16,7 +16,7 @@ public static class WrapUpDialog
             {
                 step.Values.Set("rating", rating.Index + 1);
                 var ask = PromptOptions.Of(support.Messages.CsatComment);
-                ask.Prompt!.SuggestedActions = new Schema.SuggestedActions { Actions = [new Schema.CardAction { Title = support.Labels.NoComment, Value = System.Text.Json.JsonSerializer.SerializeToElement(support.Labels.NoComment) }] };
+                ChoiceFactory.ForChannel(step.Context.Activity, ask.Prompt!, [new Choice(support.Labels.NoComment)]);
                 return await step.PromptAsync(DialogIds.Text, ask, ct);
             }
             return await step.NextAsync(null, ct);

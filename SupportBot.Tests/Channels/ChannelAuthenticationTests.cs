@@ -39,8 +39,8 @@ public sealed class AuthenticatedBot : IAsyncLifetime
     }
 }
 
-/// <summary>POST /api/messages with a MicrosoftAppId: the channel's JWT decides. Accepted turns use
-/// expectReplies, because the bot's own outgoing token comes from Entra through MSAL, which needs the internet.</summary>
+/// <summary>POST /api/messages with a MicrosoftAppId: the channel's JWT decides. Accepted turns use expectReplies;
+/// replies through the connector with the bot's own token are tested in <see cref="TeamsChannelTests"/>.</summary>
 public sealed class ChannelAuthenticationTests(AuthenticatedBot fixture) : IClassFixture<AuthenticatedBot>
 {
     private const string BotFrameworkTenant = "d6d49420-f39b-4df7-a1dc-d59a935871db";

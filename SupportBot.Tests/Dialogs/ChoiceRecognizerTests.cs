@@ -71,4 +71,15 @@ public sealed class ChoiceRecognizerTests
     {
         Assert.Equal(expected, ConfirmRecognizer.Recognize(new SupportBot.Dialogs.Schema.Activity { Type = "message", Text = input }));
     }
+
+    [Theory]
+    [InlineData("Yes", true)]
+    [InlineData("No", false)]
+    public void A_confirm_answer_tapped_on_an_Adaptive_Card_is_recognised_like_the_typed_word(string choice, bool expected)
+    {
+        // Action.Submit: a message with no text and value {"choice": ...}.
+        var tapped = new SupportBot.Dialogs.Schema.Activity { Type = "message", Value = System.Text.Json.JsonSerializer.SerializeToElement(new { choice }) };
+
+        Assert.Equal(expected, ConfirmRecognizer.Recognize(tapped));
+    }
 }

@@ -117,10 +117,10 @@ public sealed class PromptTests
     [InlineData("directline", null, 5, "suggested")]
     [InlineData("emulator", null, 2, "suggested")]
     [InlineData("msteams", "personal", 3, "suggested")]
-    [InlineData("msteams", "personal", 4, "hero:messageBack")]
-    [InlineData("msteams", "groupChat", 2, "hero:messageBack")]
-    [InlineData("msteams", "channel", 2, "hero:messageBack")]
-    [InlineData("slack", null, 2, "hero:imBack")]
+    [InlineData("msteams", "personal", 4, "adaptive")]
+    [InlineData("msteams", "groupChat", 2, "adaptive")]
+    [InlineData("msteams", "channel", 2, "adaptive")]
+    [InlineData("slack", null, 2, "hero")]
     public void Choices_are_rendered_the_way_the_channel_shows_them(string channelId, string? conversationType, int count, string expected)
     {
         var incoming = Activities.Message("hi", "c", channelId: channelId);
@@ -129,17 +129,30 @@ public sealed class PromptTests
 
         var prompt = ChoiceFactory.ForChannel(incoming, incoming.CreateReply("Pick one"), choices);
 
-        var rendered = prompt.SuggestedActions is { } actions
-            ? "suggested"
-            : "hero:" + prompt.Attachments!.Single().Content!.Value.GetProperty("buttons")[0].GetProperty("type").GetString();
+        var rendered = prompt.SuggestedActions is not null ? "suggested"
+            : prompt.Attachments!.Single().ContentType == ChoiceFactory.AdaptiveCardContentType ? "adaptive"
+            : prompt.Attachments!.Single().ContentType == HeroCard.ContentType ? "hero" : "?";
         Assert.Equal(expected, rendered);
-        var titles = prompt.SuggestedActions?.Actions.Select(a => a.Title)
-            ?? prompt.Attachments!.Single().Content!.Value.GetProperty("buttons").EnumerateArray().Select(b => b.GetProperty("title").GetString());
-        Assert.Equal(choices.Select(c => c.Value), titles);
-        if (expected != "suggested")
+        Assert.Equal(choices.Select(c => c.Value), ChoiceFactory.OfferedChoices(prompt));
+        switch (expected)
         {
-            Assert.Equal(HeroCard.ContentType, prompt.Attachments!.Single().ContentType);
-            Assert.Equal("Pick one", prompt.Attachments!.Single().Content!.Value.GetProperty("text").GetString());
+            case "suggested":
+                Assert.All(prompt.SuggestedActions!.Actions, a => Assert.Equal(ActionTypes.ImBack, a.Type));
+                Assert.Equal("Pick one", prompt.Text);
+                break;
+            case "hero":
+                var hero = prompt.Attachments!.Single().Content!.Value;
+                Assert.Equal("Pick one", hero.GetProperty("text").GetString());
+                Assert.All(hero.GetProperty("buttons").EnumerateArray(), b => Assert.Equal("imBack", b.GetProperty("type").GetString()));
+                break;
+            case "adaptive":
+                var card = prompt.Attachments!.Single().Content!.Value;
+                Assert.Equal("1.5", card.GetProperty("version").GetString());
+                Assert.Equal("Pick one", card.GetProperty("body")[0].GetProperty("text").GetString());
+                Assert.All(card.GetProperty("actions").EnumerateArray(), a => Assert.Equal("Action.Submit", a.GetProperty("type").GetString()));
+                Assert.Equal(choices.Select(c => c.Value), card.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("data").GetProperty("choice").GetString()));
+                Assert.Null(prompt.Text);
+                break;
         }
     }
 }

@@ -288,12 +288,27 @@ public sealed class SupportConversationTests
     }
 
     [Fact]
+    public void In_a_Teams_channel_the_runtime_guard_offers_its_choices_on_an_Adaptive_Card()
+    {
+        var incoming = Activities.Message("hi", "19:x@thread.tacv2;messageid=1", channelId: ChannelIds.MsTeams);
+        incoming.Conversation!.ConversationType = "channel";
+        var reply = incoming.CreateReply("Sorry, I can't do that.");
+
+        DeadEndGuard.Apply(incoming, [reply], SupportBot.Dialogs.Playbook.PlaybookLoader.Default, null);
+
+        Assert.Null(reply.SuggestedActions);
+        Assert.Equal(SupportBot.Dialogs.Dialogs.ChoiceFactory.AdaptiveCardContentType, reply.Attachments!.Single().ContentType);
+        Assert.Contains("Talk to a person", SupportBot.Dialogs.Dialogs.ChoiceFactory.OfferedChoices(reply));
+        Assert.Contains("can't do that", reply.Attachments!.Single().Content!.Value.GetProperty("body")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task The_runtime_guard_adds_choices_to_a_refusal_without_any_and_logs_it()
     {
         var log = new List<string>();
         var reply = new Activity { Type = ActivityTypes.Message, Text = "Sorry, I can't do that." };
 
-        DeadEndGuard.Apply([reply], SupportBot.Dialogs.Playbook.PlaybookLoader.Default, log.Add);
+        DeadEndGuard.Apply(Activities.Message("hi", "c", channelId: "webchat"), [reply], SupportBot.Dialogs.Playbook.PlaybookLoader.Default, log.Add);
 
         Assert.Contains("Talk to a person", reply.SuggestedActions!.Actions.Select(a => a.Title));
         Assert.True(reply.SuggestedActions.Actions.Count >= 2);

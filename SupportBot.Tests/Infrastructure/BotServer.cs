@@ -28,7 +28,8 @@ public sealed class BotServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server; pass the data folder of an earlier one to continue on its SQLite file.</summary>
-    public static async Task<BotServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    public static async Task<BotServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         dataDirectory ??= TempFolder.Create("supportbot-data");
         var args = new List<string>
@@ -43,7 +44,7 @@ public sealed class BotServer : IAsyncDisposable
             args.Add($"--{key}");
             args.Add(value ?? "");
         }
-        var app = SupportBotApp.Build(args.ToArray());
+        var app = SupportBotApp.Build(args.ToArray(), configureServices);
         await app.StartAsync();
         var address = app.Urls.First();
         return new BotServer(app, dataDirectory, new Uri(address.TrimEnd('/') + "/"));

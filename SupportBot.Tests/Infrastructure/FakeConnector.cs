@@ -15,7 +15,8 @@ public sealed class FakeConnector : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
 
-    public sealed record Received(string Path, string? Authorization, Activity Activity);
+    /// <param name="RawTarget">The request target exactly as sent, escapes included.</param>
+    public sealed record Received(string Path, string? Authorization, Activity Activity, string RawTarget = "");
 
     private FakeConnector(WebApplication app) => _app = app;
 
@@ -28,15 +29,31 @@ public sealed class FakeConnector : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var connector = new FakeConnector(app);
-        app.MapPost("/v3/conversations/{**rest}", async (HttpRequest request) =>
+        async Task<IResult> Receive(HttpRequest request)
         {
             var activity = await JsonSerializer.DeserializeAsync<Activity>(request.Body, BotJson.Options);
-            await connector._received.Writer.WriteAsync(new Received(request.Path.ToString(), request.Headers.Authorization.FirstOrDefault(), activity!));
+            var rawTarget = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+            await connector._received.Writer.WriteAsync(new Received(request.Path.ToString(), request.Headers.Authorization.FirstOrDefault(), activity!, rawTarget));
             return Results.Json(new ResourceResponse(Guid.NewGuid().ToString("N")));
-        });
+        }
+        app.MapPost("/v3/conversations/{**rest}", Receive);
+        // Teams' serviceUrls have a region path, such as https://smba.trafficmanager.net/emea/.
+        app.MapPost("/{region}/v3/conversations/{**rest}", Receive);
         await app.StartAsync();
         connector.ServiceUrl = app.Urls.First().TrimEnd('/') + "/";
         return connector;
+    }
+
+    /// <summary>Everything posted so far and not yet read. The bot posts a turn's replies before it answers the
+    /// channel's request, so after a POST to /api/messages returns, its replies are all here.</summary>
+    public IReadOnlyList<Received> Drain()
+    {
+        List<Received> all = [];
+        while (_received.Reader.TryRead(out var received))
+        {
+            all.Add(received);
+        }
+        return all;
     }
 
     /// <summary>Waits for the next activity the bot posted.</summary>

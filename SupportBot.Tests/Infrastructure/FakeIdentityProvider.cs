@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,7 +12,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace SupportBot.Tests.Infrastructure;
 
 /// <summary>The Bot Framework token service and Entra on loopback: OpenID metadata, a JWKS with endorsements, and
-/// tokens signed with its published key (or with an untrusted key that is never published).</summary>
+/// tokens signed with its published key (or with an untrusted key that is never published). It also issues the bot's
+/// own outgoing tokens like Entra's token endpoint, over HTTPS with a self-signed certificate made for the test run
+/// (MSAL accepts only https authorities): give the bot <see cref="EntraAuthority"/> and <see cref="MsalHttpClientFactory"/>.</summary>
 public sealed class FakeIdentityProvider : IAsyncDisposable
 {
     public const string BotFrameworkIssuer = "https://api.botframework.com";
@@ -24,9 +28,34 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
     private readonly RSA _untrusted = RSA.Create(2048);
     private readonly JsonWebTokenHandler _handler = new();
 
-    private FakeIdentityProvider(WebApplication app) => _app = app;
+    private readonly X509Certificate2 _certificate;
+    private int _tokenRequests;
+
+    private FakeIdentityProvider(WebApplication app, X509Certificate2 certificate)
+    {
+        _app = app;
+        _certificate = certificate;
+    }
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The HTTPS listener, for the Entra token endpoint.</summary>
+    public string HttpsBaseUrl { get; private set; } = "";
+
+    /// <summary>For the EntraAuthority setting; the bot replaces {tenant}.</summary>
+    public string EntraAuthority => HttpsBaseUrl + "{tenant}";
+
+    /// <summary>The client-credentials requests the token endpoint answered.</summary>
+    public int TokenRequests => Volatile.Read(ref _tokenRequests);
+
+    /// <summary>The access tokens the token endpoint issued, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> IssuedTokens { get; } = new();
+
+    /// <summary>The app id and secret the token endpoint accepts.</summary>
+    public (string AppId, string Secret)? Client { get; set; }
+
+    /// <summary>An MSAL HTTP client that trusts exactly this provider's certificate.</summary>
+    public Microsoft.Identity.Client.IMsalHttpClientFactory MsalHttpClientFactory => new TrustingMsalHttpClientFactory(_certificate);
 
     /// <summary>For the BotFrameworkOpenIdMetadataUrl setting.</summary>
     public string BotFrameworkMetadataUrl => BaseUrl + "v1/.well-known/openidconfiguration";
@@ -38,11 +67,17 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
 
     public static async Task<FakeIdentityProvider> StartAsync()
     {
+        var certificate = SelfSignedCertificate();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
+        });
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var provider = new FakeIdentityProvider(app);
+        var provider = new FakeIdentityProvider(app, certificate);
 
         app.MapGet("/v1/.well-known/openidconfiguration", () => Json(new JsonObject
         {
@@ -64,8 +99,32 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
         }));
         app.MapGet("/{tenant}/discovery/v2.0/keys", (string tenant) => Json(provider.Jwks(endorsements: null)));
 
+        // Entra's client-credentials grant, as MSAL calls it: POST {authority}/oauth2/v2.0/token.
+        app.MapPost("/{tenant}/oauth2/v2.0/token", async (string tenant, HttpRequest request) =>
+        {
+            if (!request.IsHttps)
+            {
+                return Results.BadRequest();
+            }
+            var form = await request.ReadFormAsync();
+            if (form["grant_type"] != "client_credentials" || form["scope"] != "https://api.botframework.com/.default"
+                || provider.Client is not { } client || form["client_id"] != client.AppId || form["client_secret"] != client.Secret)
+            {
+                return Results.Json(new { error = "invalid_client", error_description = "AADSTS7000215: Invalid client secret provided." }, statusCode: 401);
+            }
+            Interlocked.Increment(ref provider._tokenRequests);
+            var token = provider.Mint($"https://sts.windows.net/{tenant}/", "https://api.botframework.com", claims: new Dictionary<string, object>
+            {
+                ["appid"] = client.AppId,
+                ["tid"] = tenant,
+            });
+            provider.IssuedTokens.Enqueue(token);
+            return Results.Json(new { token_type = "Bearer", expires_in = 3599, ext_expires_in = 3599, access_token = token });
+        });
+
         await app.StartAsync();
-        provider.BaseUrl = app.Urls.First().TrimEnd('/') + "/";
+        provider.BaseUrl = app.Urls.First(u => u.StartsWith("http:", StringComparison.Ordinal)).TrimEnd('/') + "/";
+        provider.HttpsBaseUrl = app.Urls.First(u => u.StartsWith("https:", StringComparison.Ordinal)).TrimEnd('/') + "/";
         return provider;
     }
 
@@ -119,6 +178,20 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
         return new JsonObject { ["keys"] = new JsonArray(key) };
     }
 
+    /// <summary>A certificate for 127.0.0.1 that lives only as long as the test run.</summary>
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
+    }
+
     private static IResult Json(JsonObject body) => Results.Text(body.ToJsonString(), "application/json");
 
     public async ValueTask DisposeAsync()
@@ -127,5 +200,17 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
         await _app.DisposeAsync();
         _trusted.Dispose();
         _untrusted.Dispose();
+        _certificate.Dispose();
+    }
+
+    /// <summary>What MSAL sends its requests through: one HttpClient that trusts only the given certificate.</summary>
+    private sealed class TrustingMsalHttpClientFactory(X509Certificate2 trusted) : Microsoft.Identity.Client.IMsalHttpClientFactory
+    {
+        private readonly HttpClient _client = new(new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.RawData.AsSpan().SequenceEqual(trusted.RawData),
+        });
+
+        public HttpClient GetHttpClient() => _client;
     }
 }
