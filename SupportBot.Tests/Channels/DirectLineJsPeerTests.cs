@@ -53,12 +53,15 @@ public static class NodePeer
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
     }
 
-    private static async Task EnsureInstalledAsync(string folder)
+    public static string Folder => Path.Combine(RepoPaths.Root, "SupportBot.Tests", "Peers");
+
+    public static async Task EnsureInstalledAsync(string folder)
     {
         await InstallLock.WaitAsync();
         try
         {
-            if (Directory.Exists(Path.Combine(folder, "node_modules", "botframework-directlinejs")))
+            if (Directory.Exists(Path.Combine(folder, "node_modules", "botframework-directlinejs"))
+                && Directory.Exists(Path.Combine(folder, "node_modules", "@microsoft", "teams-app-test-tool")))
             {
                 return;
             }

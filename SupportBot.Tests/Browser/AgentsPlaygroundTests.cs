@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+using SupportBot.Tests.Channels;
+using SupportBot.Tests.Infrastructure;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace SupportBot.Tests.Browser;
+
+/// <summary>The Microsoft 365 Agents Playground (npm @microsoft/teams-app-test-tool), the real Teams emulator, driven in
+/// headless Chromium against the bot's /api/messages: a whole support case in Teams personal chat, choices tapped.</summary>
+public sealed class AgentsPlaygroundTests
+{
+    [Fact]
+    public async Task A_support_case_runs_end_to_end_in_the_teams_emulator_with_tapped_choices()
+    {
+        await NodePeer.EnsureInstalledAsync(NodePeer.Folder);
+        await using var bot = await BotServer.StartAsync();
+        var port = FreePort();
+        using var playground = StartPlayground(new Uri(bot.BaseUrl, "api/messages"), port);
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = WebChatFixture.ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
+            page.SetDefaultTimeout(20_000);
+            await GotoWhenListeningAsync(page, $"http://localhost:{port}/");
+            var compose = page.Locator("[contenteditable='true'][role='textbox']").First;
+
+            await compose.ClickAsync();
+            await page.Keyboard.TypeAsync("my parcel hasnt arrived, order 123456");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByText("Did I get that right?").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Yes", Exact = true }).Last.ClickAsync();
+            await Expect(page.GetByText("Did that solve it?").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Yes", Exact = true }).Last.ClickAsync();
+
+            // Five ratings are more than Teams shows as suggested actions: they come as an Adaptive Card.
+            await Expect(page.GetByText("how would you rate your experience").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await page.GetByRole(AriaRole.Button, new() { Name = "5", Exact = true }).Last.ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "No comment", Exact = true }).Last.ClickAsync();
+
+            await Expect(page.GetByText("it was a pleasure helping you today").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        }
+        finally
+        {
+            playground.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static Process StartPlayground(Uri endpoint, int port)
+    {
+        var start = new ProcessStartInfo(Path.Combine(NodePeer.Folder, "node_modules", ".bin", "teamsapptester"))
+        {
+            WorkingDirectory = TempFolder.Create("playground"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "start", "-e", endpoint.ToString(), "-c", "msteams", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["TEAMSAPPTESTER_BROWSER"] = "none"; // otherwise it exits trying to open a desktop browser
+        start.Environment["TEAMSAPPTESTER_LOGFILE"] = Path.Combine(start.WorkingDirectory, "playground.log");
+        var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task GotoWhenListeningAsync(IPage page, string url)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await page.GotoAsync(url);
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 60)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
