@@ -100,6 +100,7 @@ public static class SupportBotApp
             return new MiddlewarePipeline(inspection ? middleware.Append(new InspectionMiddleware()) : middleware);
         });
         builder.Services.AddSingleton<TurnRunner>();
+        builder.Services.AddSingleton<ConversationGate>();
         builder.Services.AddSingleton<BotAdapter>();
     }
 
@@ -109,7 +110,10 @@ public static class SupportBotApp
         builder.Services.AddSingleton<TeamsTenantGuard>();
         builder.Services.AddSingleton<ChannelAuthenticator>();
         builder.Services.AddSingleton<BotTokenProvider>();
-        builder.Services.AddHttpClient<ConnectorClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        // Each attempt has its own timeout (Connector:AttemptTimeout); the client's own would cut retries short.
+        builder.Services.AddSingleton((builder.Configuration.GetSection("Connector").Get<ConnectorRetryOptions>() ?? new ConnectorRetryOptions()).Validate());
+        builder.Services.AddSingleton<UndeliveredReplies>();
+        builder.Services.AddHttpClient<ConnectorClient>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DirectLineConversations>();
         builder.Services.AddSingleton<DirectLineTurns>();

@@ -15,12 +15,14 @@ public sealed class SupportBotHandler : ActivityHandler
 
     private readonly BotStateSet _state;
     private readonly IStatePropertyAccessor<DialogState> _dialogState;
+    private readonly IStatePropertyAccessor<AnsweredTurn?> _lastTurn;
     private readonly SupportContext _support;
     private readonly DialogSet _dialogs;
     public SupportBotHandler(ConversationState conversationState, UserState userState, Func<PlaybookRuntime> runtime, TimeProvider? clock = null)
     {
         _state = new BotStateSet(conversationState, userState);
         _dialogState = conversationState.CreateProperty<DialogState>("dialogState");
+        _lastTurn = conversationState.CreateProperty<AnsweredTurn?>("lastTurn");
         _support = new SupportContext(runtime, conversationState.CreateProperty<SupportCase>("case"), userState.CreateProperty<UserProfile>("profile"), clock ?? TimeProvider.System);
         _dialogs = new DialogSet(_dialogState)
             .Add(SupportDialog.Create(_support))
@@ -43,7 +45,24 @@ public sealed class SupportBotHandler : ActivityHandler
             return;
         }
         await _state.LoadAllAsync(context, cancellationToken);
+        var incomingId = context.Activity.Id;
+        if (incomingId is not null && await _lastTurn.GetAsync(context, () => null, cancellationToken) is { } last && last.ActivityId == incomingId)
+        {
+            // A redelivery of the turn already stored (the channel or the customer never got the answer, say the
+            // server died before it went out): answer it as it was answered, with the same reply ids, and change
+            // nothing. Running it again would act on it twice and put the conversation a step ahead.
+            foreach (var reply in last.Replies)
+            {
+                await context.SendActivityAsync(reply, cancellationToken);
+            }
+            return;
+        }
         await base.OnTurnAsync(context, cancellationToken);
+        if (incomingId is not null && context is TurnContext { PendingReplies.Count: > 0 } turn)
+        {
+            // Stored in the same row as the state the turn produced, so both are committed together or not at all.
+            await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId, turn.PendingReplies.Select(BotJson.Clone).ToList()), cancellationToken);
+        }
         await _state.SaveAllChangesAsync(context, cancellationToken);
     }
 
@@ -161,3 +180,6 @@ public sealed class SupportBotHandler : ActivityHandler
         await dc.BeginDialogAsync(DialogIds.Support, null, cancellationToken);
     }
 }
+
+/// <summary>The last activity the bot answered in a conversation and its replies, ids included.</summary>
+public sealed record AnsweredTurn(string ActivityId, List<Activity> Replies);

@@ -7,7 +7,7 @@ using SupportBot.Playbooks;
 namespace SupportBot.Channels;
 
 /// <summary>Runs a turn for any channel and handles what goes wrong in it: the customer always hears back.</summary>
-public sealed class BotAdapter(TurnRunner runner, ITranscriptLogger transcript, PlaybookHost playbooks, ILogger<BotAdapter> logger)
+public sealed class BotAdapter(TurnRunner runner, ITranscriptLogger transcript, PlaybookHost playbooks, ConversationGate gate, ILogger<BotAdapter> logger)
 {
     public const string ApologyText = "I'm sorry, something went wrong on my side just now. You can send your message again, start over, or ask for a person.";
     public const string StartOver = "Start over";
@@ -17,10 +17,13 @@ public sealed class BotAdapter(TurnRunner runner, ITranscriptLogger transcript, 
     {
         try
         {
-            var context = await runner.RunAsync(activity, deliver, cancellationToken);
+            // One turn at a time per conversation, in arrival order: a double-sent message waits for the one before it.
+            var context = await gate.RunAsync($"{activity.ChannelId}/{activity.Conversation?.Id}",
+                () => runner.RunAsync(activity, deliver, cancellationToken), cancellationToken);
             return context.Get<InvokeResponse>(InvokeResponse.TurnStateKey);
         }
-        catch (Exception e) when (e is not OperationCanceledException && activity.Type == ActivityTypes.Message)
+        // Replies the channel would not take are recorded as undelivered; an apology would not reach it either.
+        catch (Exception e) when (e is not OperationCanceledException and not Connector.ReplyDeliveryException && activity.Type == ActivityTypes.Message)
         {
             logger.LogError(e, "Turn failed for conversation {ConversationId}", activity.Conversation?.Id);
             // Even a failure offers choices; both are understood at any step.

@@ -54,10 +54,7 @@ public static class MessagesApi
                     collected.AddRange(replies);
                     return;
                 }
-                foreach (var reply in replies)
-                {
-                    await connector.SendAsync(reply, CancellationToken.None);
-                }
+                await connector.SendAllAsync(replies, CancellationToken.None);
             }, cancellationToken);
 
             if (activity.Type == ActivityTypes.Invoke)

@@ -36,6 +36,15 @@ public sealed class SqliteDatabase : IAsyncDisposable
             name TEXT NOT NULL,
             content_type TEXT NOT NULL,
             content BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS undelivered (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            activity_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            service_url TEXT NOT NULL,
+            json TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_error TEXT NOT NULL,
+            failed_at TEXT NOT NULL);
         """;
 
     private readonly string _connectionString;
