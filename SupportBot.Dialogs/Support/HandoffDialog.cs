@@ -30,14 +30,18 @@ public static class HandoffDialog
                 supportCase.Frustrated,
                 support.Clock.GetUtcNow());
 
+            // Choices to tap, but whatever the customer writes next is heard: a new need becomes a new case.
             var message = support.IsOpen() ? support.Messages.HandoffRequested : support.Messages.HandoffOutOfHours;
-            return await step.PromptAsync(DialogIds.Choice, PromptOptions.Of(await support.RenderAsync(step.Context, message, ct),
-                choices: [new Choice(support.Labels.KeepGoing), new Choice(support.Labels.SomethingElse)]), ct);
+            var ask = PromptOptions.Of(await support.RenderAsync(step.Context, message, ct));
+            ChoiceFactory.ForChannel(step.Context.Activity, ask.Prompt!, [new Choice(support.Labels.KeepGoing), new Choice(support.Labels.SomethingElse)]);
+            return await step.PromptAsync(DialogIds.Text, ask, ct);
         },
-        async (step, ct) => step.Result is FoundChoice
-            ? await step.EndDialogAsync(new Restate(null, support.Messages.AnythingElse), ct)
-            : await step.EndDialogAsync(new CaseEnded("handoff"), ct),
+        async (step, ct) => step.Result is string text && !IsLabel(text, support.Labels.KeepGoing) && !IsLabel(text, support.Labels.SomethingElse)
+            ? await step.EndDialogAsync(new Restate(text), ct)
+            : await step.EndDialogAsync(new Restate(null, support.Messages.AnythingElse), ct),
     ]);
+
+    private static bool IsLabel(string text, string label) => ChoiceRecognizer.Recognize(text, [new Choice(label)]) is not null;
 
     /// <summary>What the customer wants, what is known, what is open: the short summary an agent reads first.</summary>
     internal static string Summarize(SupportCase supportCase, Playbook.Topic? topic)

@@ -26,6 +26,17 @@ public sealed class SupportCase
     public Satisfaction? Satisfaction { get; set; }
 
     public HandoffRequest? Handoff { get; set; }
+
+    /// <summary>Forgets what belonged to the last case; who the customer is and how the conversation went stay.</summary>
+    public void StartNew()
+    {
+        TopicId = null;
+        Confidence = 0;
+        Details = [];
+        CustomerSaid = [];
+        NotUnderstood = 0;
+        Outcome = null;
+    }
 }
 
 public sealed record Satisfaction(int Rating, string? Comment);

@@ -21,6 +21,7 @@ public static class SupportDialog
             }
             if (supportCase.Greeted)
             {
+                supportCase.StartNew(); // the previous case ended: its topic and details belong to it
                 return await step.NextAsync(null, ct);
             }
             profile.Name ??= NameFromChannel(step.Context.Activity);

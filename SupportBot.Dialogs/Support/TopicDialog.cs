@@ -20,12 +20,14 @@ public static class TopicDialog
             var summary = await support.RenderAsync(step.Context, topic.Reflect, ct);
             // The summary is the bot's own sentence (its customer values already escaped), so it goes in as text.
             var reflect = await support.RenderAsync(step.Context, support.Messages.ReflectConfirm.Replace("{summary}", summary, StringComparison.Ordinal), ct);
-            return await step.PromptAsync(DialogIds.Confirm, PromptOptions.Of(reflect), ct);
+            return await step.PromptAsync(DialogIds.Confirm, PromptOptions.Of(reflect).AskOnce(), ct);
         },
         async (step, ct) => step.Result switch
         {
             true => await step.BeginDialogAsync(DialogIds.Details, step.Values.Get<string>("topic"), ct),
             false => await step.EndDialogAsync(new Restate(null, support.Messages.Rephrase), ct),
+            // Neither yes nor no: their words are the correction, never a reason to ask again.
+            PromptExhausted { LastInput: { } words } => await step.EndDialogAsync(new Restate(words), ct),
             _ => await step.ReplaceDialogAsync(DialogIds.Recover, null, ct),
         },
         async (step, ct) =>

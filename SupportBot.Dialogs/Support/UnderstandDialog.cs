@@ -35,7 +35,7 @@ public static class UnderstandDialog
                     var likely = understanding.TopIntents.Where(i => i.Score >= support.Playbook.Thresholds.Unsure / 2).Take(3)
                         .Select(i => support.Playbook.FindTopic(i.Intent)!.Name).ToList();
                     return await step.PromptAsync(DialogIds.Choice, PromptOptions.Of(support.Messages.Unsure, choices:
-                        likely.Select(n => new Choice(n)).Append(new Choice(support.Labels.SomethingElse)).Append(new Choice(support.Labels.TalkToPerson))), ct);
+                        likely.Select(n => new Choice(n)).Append(new Choice(support.Labels.SomethingElse)).Append(new Choice(support.Labels.TalkToPerson))).AskOnce(), ct);
                 default:
                     supportCase.NotUnderstood++;
                     if (supportCase.NotUnderstood == 1)
@@ -44,15 +44,19 @@ public static class UnderstandDialog
                     }
                     var fallback = support.Playbook.FallbackTopics.Select(id => support.Playbook.FindTopic(id)!.Name).ToList();
                     return await step.PromptAsync(DialogIds.Choice, PromptOptions.Of(support.Messages.NotUnderstood, choices:
-                        fallback.Select(n => new Choice(n)).Append(new Choice(support.Labels.TalkToPerson))), ct);
+                        fallback.Select(n => new Choice(n)).Append(new Choice(support.Labels.TalkToPerson))).AskOnce(), ct);
             }
         },
         async (step, ct) =>
         {
             var supportCase = await support.CaseAsync(step.Context, ct);
-            if (step.Result is PromptExhausted)
+            if (step.Result is PromptExhausted { LastInput: var typed })
             {
-                return await step.ReplaceDialogAsync(DialogIds.Recover, null, ct);
+                // They wrote instead of tapping: hear it as a restatement, unless the bot keeps missing them.
+                var clear = typed is not null && support.Runtime.Understand(typed).Confidence == Confidence.Confident;
+                return clear || supportCase.NotUnderstood < 3 && typed is not null
+                    ? await step.EndDialogAsync(new Restate(typed), ct)
+                    : await step.ReplaceDialogAsync(DialogIds.Recover, null, ct);
             }
             var chosen = ((FoundChoice)step.Result!).Value;
             if (chosen == support.Labels.TalkToPerson)

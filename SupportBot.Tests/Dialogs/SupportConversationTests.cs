@@ -127,6 +127,17 @@ public sealed class SupportConversationTests
     }
 
     [Fact]
+    public async Task An_answer_to_the_reflection_that_is_neither_yes_nor_no_is_taken_as_the_correction()
+    {
+        var chat = await JoinedAsync();
+        await chat.SendAsync("cancel my order");
+
+        var replies = await chat.SendAsync("actually i just want a refund for the jumper");
+
+        Assert.Contains("return something", Expect.Text(replies));
+    }
+
+    [Fact]
     public async Task A_customer_who_opens_with_their_question_is_never_asked_to_repeat_it()
     {
         var chat = TestConversation.WithSupportBot();
@@ -404,6 +415,32 @@ public sealed class SupportConversationTests
     }
 
     [Fact]
+    public async Task A_new_need_written_after_a_handoff_request_is_heard_as_a_new_case()
+    {
+        var chat = await JoinedAsync();
+        await chat.SendAsync("human please");
+
+        var replies = await chat.SendAsync("also i forgot my password");
+
+        Assert.Contains("trouble with your account", Expect.Text(replies));
+    }
+
+    [Fact]
+    public async Task A_second_case_does_not_reuse_the_first_cases_details()
+    {
+        var chat = await JoinedAsync();
+        foreach (var line in new[] { "parcel late order 123456", "yes", "yes", "5", "No comment" })
+        {
+            await chat.SendAsync(line);
+        }
+
+        var second = await chat.SendAsync("where is order 654321");
+
+        Assert.Contains("#654321", Expect.Text(second));
+        Assert.DoesNotContain("123456", Expect.Text(second));
+    }
+
+    [Fact]
     public async Task Keeping_going_with_the_bot_after_a_handoff_request_asks_what_else()
     {
         var chat = await JoinedAsync();
@@ -506,7 +543,7 @@ public sealed class SupportConversationTests
     }
 
     [Fact]
-    public async Task A_handoff_prompt_that_runs_out_of_attempts_ends_the_case_and_the_next_message_starts_a_new_one()
+    public async Task Whatever_the_customer_writes_after_a_handoff_request_is_heard_and_never_crashes_the_conversation()
     {
         var chat = await JoinedAsync();
         await chat.SendAsync("I was charged twice");

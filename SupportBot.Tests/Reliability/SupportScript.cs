@@ -166,7 +166,8 @@ public sealed class StoredData : IDisposable
         var outcome = c.TryGetProperty("outcome", out var o) ? o.GetString() : null;
         var number = c.TryGetProperty("details", out var d) && d.TryGetProperty("orderNumber", out var n) ? n.GetString() : null;
         var said = c.TryGetProperty("customerSaid", out var cs) ? cs.GetArrayLength() : 0;
-        return rating == 5 && outcome == "resolved" && number == order.ToString() && said == 2
+        // The second case is open (no outcome yet, one message so far); the first one's rating stays with the conversation.
+        return rating == 5 && outcome is null && number == order.ToString() && said == 1
             ? null
             : $"rating {rating}, outcome {outcome}, order {number}, customerSaid {said}";
     }
