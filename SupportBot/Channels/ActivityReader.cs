@@ -36,6 +36,11 @@ public static class ActivityReader
 
     public static Result Parse(ReadOnlySpan<byte> json)
     {
+        // The JSON reader checks UTF-8 lazily (inside values kept raw it does not), so check the whole body first.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return new(null, ApiErrors.BadRequest("The body is not valid UTF-8."));
+        }
         Activity? activity;
         try
         {
