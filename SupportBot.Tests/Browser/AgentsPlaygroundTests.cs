@@ -17,7 +17,7 @@ public sealed class AgentsPlaygroundTests
     {
         await NodePeer.EnsureInstalledAsync(NodePeer.Folder);
         await using var bot = await BotServer.StartAsync();
-        var port = FreePort();
+        var port = Loopback.FreePort();
         using var playground = StartPlayground(new Uri(bot.BaseUrl, "api/messages"), port);
         try
         {
@@ -89,12 +89,5 @@ public sealed class AgentsPlaygroundTests
                 await Task.Delay(500);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

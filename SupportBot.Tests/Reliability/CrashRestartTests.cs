@@ -103,7 +103,7 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
 
     private static async Task<(Process Process, string Url)> StartAsync(string data)
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/{Configuration}/net10.0
         var dll = Path.Combine(RepoPaths.HostProject, "bin", configuration, "net10.0", "SupportBot.dll");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepoPaths.HostProject, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -134,12 +134,5 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
         }
         process.Kill(entireProcessTree: true);
         throw new TimeoutException("SupportBot did not start");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
