@@ -79,8 +79,8 @@ public sealed class Activity
         foreach (var mention in Entities?.Where(e => e.Type == "mention") ?? [])
         {
             if (mention.Properties is { } p && p.TryGetValue("mentioned", out var mentioned) && mentioned.ValueKind == JsonValueKind.Object
-                && mentioned.TryGetProperty("id", out var id) && id.GetString() == Recipient?.Id
-                && p.TryGetValue("text", out var text) && text.GetString() is { Length: > 0 } at && Text is not null)
+                && mentioned.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == Recipient?.Id
+                && p.TryGetValue("text", out var text) && text.ValueKind == JsonValueKind.String && text.GetString() is { Length: > 0 } at && Text is not null)
             {
                 Text = Text.Replace(at, "", StringComparison.Ordinal).Trim();
             }

@@ -36,9 +36,14 @@ public static class HandoffDialog
             ChoiceFactory.ForChannel(step.Context.Activity, ask.Prompt!, [new Choice(support.Labels.KeepGoing), new Choice(support.Labels.SomethingElse)]);
             return await step.PromptAsync(DialogIds.Text, ask, ct);
         },
-        async (step, ct) => step.Result is string text && !IsLabel(text, support.Labels.KeepGoing) && !IsLabel(text, support.Labels.SomethingElse)
-            ? await step.EndDialogAsync(new Restate(text), ct)
-            : await step.EndDialogAsync(new Restate(null, support.Messages.AnythingElse), ct),
+        async (step, ct) =>
+        {
+            // The handoff request stays recorded; the next need is a case of its own.
+            (await support.CaseAsync(step.Context, ct)).StartNew();
+            return step.Result is string text && !IsLabel(text, support.Labels.KeepGoing) && !IsLabel(text, support.Labels.SomethingElse)
+                ? await step.EndDialogAsync(new Restate(text), ct)
+                : await step.EndDialogAsync(new Restate(null, support.Messages.AnythingElse), ct);
+        },
     ]);
 
     private static bool IsLabel(string text, string label) => ChoiceRecognizer.Recognize(text, [new Choice(label)]) is not null;

@@ -48,17 +48,22 @@ public sealed class SupportBotHandler : ActivityHandler
         var incomingId = context.Activity.Id;
         if (incomingId is not null && await _lastTurn.GetAsync(context, () => null, cancellationToken) is { } last && last.ActivityId == incomingId)
         {
-            // A redelivery of the turn already stored (the channel or the customer never got the answer, say the
-            // server died before it went out): answer it as it was answered, with the same reply ids, and change
-            // nothing. Running it again would act on it twice and put the conversation a step ahead.
-            foreach (var reply in last.Replies)
+            // A redelivery of the turn already stored (say the server died before the answer went out): change
+            // nothing, since running it again would act on it twice. A caller waiting for the replies in the response
+            // gets them again, with the same ids; through the connector they were sent (or kept as undelivered).
+            if (context.Activity.DeliveryMode == DeliveryModes.ExpectReplies)
             {
-                await context.SendActivityAsync(reply, cancellationToken);
+                foreach (var reply in last.Replies)
+                {
+                    await context.SendActivityAsync(reply, cancellationToken);
+                }
             }
             return;
         }
         await base.OnTurnAsync(context, cancellationToken);
-        if (incomingId is not null && context is TurnContext { PendingReplies.Count: > 0 } turn)
+        // Direct Line gives every post a new id, so a redelivery there can never match: nothing to remember.
+        if (incomingId is not null && context.Activity.ChannelId is not (ChannelIds.WebChat or ChannelIds.DirectLine)
+            && context is TurnContext { PendingReplies.Count: > 0 } turn)
         {
             // Stored in the same row as the state the turn produced, so both are committed together or not at all.
             await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId, turn.PendingReplies.Select(BotJson.Clone).ToList()), cancellationToken);

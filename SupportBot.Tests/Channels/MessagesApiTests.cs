@@ -161,6 +161,25 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
     }
 
     [Fact]
+    public async Task A_redelivered_activity_is_not_run_twice_and_its_replies_are_not_sent_twice()
+    {
+        var conversationId = NewConversation();
+        var first = Message("where is my order 123456", conversationId);
+
+        using var once = await fixture.Bot.PostActivityAsync(first);
+        var replies = new[] { await fixture.Connector.NextAsync(conversationId), await fixture.Connector.NextAsync(conversationId) };
+        using var again = await fixture.Bot.PostActivityAsync(first); // the channel did not hear back in time and retries
+        var next = Message("yes", conversationId);
+        using var answered = await fixture.Bot.PostActivityAsync(next);
+        var afterYes = await fixture.Connector.NextAsync(conversationId);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (once.StatusCode, again.StatusCode));
+        Assert.Contains("Did I get that right?", replies[1].Activity.Text);
+        // The next reply answers "yes"; nothing from the redelivered turn came in between.
+        Assert.Equal(next.Id, afterYes.Activity.ReplyToId);
+    }
+
+    [Fact]
     public async Task Without_authentication_replies_to_a_remote_service_url_are_refused()
     {
         var activity = Activities.Message("hello", NewConversation(), serviceUrl: "https://smba.trafficmanager.net/emea/");

@@ -81,6 +81,7 @@ public sealed class TeamsChannelTests(TeamsBot fixture) : IClassFixture<TeamsBot
         {
             var message = Fixture("teams-personal-message.json", conversation);
             message.Text = text;
+            message.Id = Guid.NewGuid().ToString("N"); // three messages, not one redelivered
             replies.AddRange(await TurnAsync(message));
         }
 

@@ -12,14 +12,17 @@ public sealed class BotAdapter(TurnRunner runner, ITranscriptLogger transcript, 
     public const string ApologyText = "I'm sorry, something went wrong on my side just now. You can send your message again, start over, or ask for a person.";
     public const string StartOver = "Start over";
 
-    /// <summary>Runs the turn, handing its replies to <paramref name="deliver"/>. Answers the invoke response, if any.</summary>
-    public async Task<InvokeResponse?> ProcessAsync(Activity activity, Func<IReadOnlyList<Activity>, Task> deliver, CancellationToken cancellationToken)
+    /// <summary>Runs the turn, handing its replies to <paramref name="deliver"/>. Answers the invoke response, if any.
+    /// One turn at a time per conversation, in arrival order: a double-sent message waits for the one before it.
+    /// Once accepted, a turn runs to its end even if the caller stops waiting, so nothing is half done or dropped.</summary>
+    public Task<InvokeResponse?> ProcessAsync(Activity activity, Func<IReadOnlyList<Activity>, Task> deliver) =>
+        gate.RunAsync($"{activity.ChannelId}/{activity.Conversation?.Id}", () => RunTurnAsync(activity, deliver), CancellationToken.None);
+
+    private async Task<InvokeResponse?> RunTurnAsync(Activity activity, Func<IReadOnlyList<Activity>, Task> deliver)
     {
         try
         {
-            // One turn at a time per conversation, in arrival order: a double-sent message waits for the one before it.
-            var context = await gate.RunAsync($"{activity.ChannelId}/{activity.Conversation?.Id}",
-                () => runner.RunAsync(activity, deliver, cancellationToken), cancellationToken);
+            var context = await runner.RunAsync(activity, deliver, CancellationToken.None);
             return context.Get<InvokeResponse>(InvokeResponse.TurnStateKey);
         }
         // Replies the channel would not take are recorded as undelivered; an apology would not reach it either.

@@ -55,7 +55,7 @@ public static class MessagesApi
                     return;
                 }
                 await connector.SendAllAsync(replies, CancellationToken.None);
-            }, cancellationToken);
+            });
 
             if (activity.Type == ActivityTypes.Invoke)
             {
@@ -68,7 +68,7 @@ public static class MessagesApi
         {
             return ApiErrors.Unavailable("The bot could not store this turn; redeliver it later.");
         }
-        catch (Exception e) when (e is HttpRequestException or Microsoft.Identity.Client.MsalException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Connector.ReplyDeliveryException e)
         {
             logger.LogError(e, "Replies to conversation {ConversationId} could not be delivered", activity.Conversation?.Id);
             return ApiErrors.Error(StatusCodes.Status502BadGateway, "ConnectorUnavailable", "The turn ran but its replies could not be delivered to the channel.");

@@ -99,7 +99,7 @@ public sealed class ConnectorClient(HttpClient http, BotTokenProvider tokens, Co
                 var body = await response.Content.ReadAsStringAsync(attemptTimeout.Token);
                 var status = (int)response.StatusCode;
                 error = $"HTTP {status}: {(body.Length > 500 ? body[..500] + "…" : body)}";
-                retryable = status is 408 or 429 or >= 500;
+                retryable = status is 408 or 429 or 500 or 502 or 503 or 504; // 501, 505 and the like will not change
                 retryAfter = RetryAfter(response.Headers.RetryAfter);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -38,7 +38,7 @@ public sealed class DirectLineTurns(BotAdapter adapter, BotOptions options)
         try
         {
             // The transcript logger already stored the replies, which puts them on the stream: nothing more to deliver.
-            await adapter.ProcessAsync(activity, _ => Task.CompletedTask, cancellationToken);
+            await adapter.ProcessAsync(activity, _ => Task.CompletedTask);
         }
         catch (StorageUnavailableException)
         {

@@ -37,7 +37,7 @@ public static partial class TeamsPackage
         {
             Write(output, appId, domain);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;
@@ -61,10 +61,20 @@ public static partial class TeamsPackage
             .Replace(DomainPlaceholder, domain.ToLowerInvariant(), StringComparison.Ordinal);
     }
 
+    /// <summary>Writes the zip next to its destination first, so a failed write never leaves half a package.</summary>
     public static void Write(string zipPath, string appId, string domain)
     {
         var manifest = Manifest(appId, domain);
-        using var stream = File.Create(zipPath);
+        var partial = zipPath + ".partial";
+        using (var stream = File.Create(partial))
+        {
+            WriteZip(stream, manifest);
+        }
+        File.Move(partial, zipPath, overwrite: true);
+    }
+
+    private static void WriteZip(Stream stream, string manifest)
+    {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create);
         foreach (var name in Files)
         {

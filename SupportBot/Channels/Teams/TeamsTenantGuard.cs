@@ -19,7 +19,8 @@ public sealed class TeamsTenantGuard(TeamsOptions options, ILogger<TeamsTenantGu
         }
         logger.LogWarning("Refused Teams {Type} from tenant {Tenant} (not in Teams:AllowedTenants), conversation {ConversationId}",
             activity.Type, activity.TenantId() ?? "(none)", activity.Conversation?.Id);
-        if (activity.Type == ActivityTypes.Message)
+        // Only where the customer spoke to the bot: a personal chat, or a message that @mentions it.
+        if (activity.Type == ActivityTypes.Message && (activity.Conversation?.ConversationType is null or "personal" || activity.MentionsRecipient()))
         {
             await context.SendActivityAsync(activity.CreateReply(NotAvailableText), cancellationToken);
         }
