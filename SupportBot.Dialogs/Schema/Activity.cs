@@ -62,17 +62,6 @@ public sealed class Activity
         InputHint = InputHints.AcceptingInput,
     };
 
-    public ConversationReference GetConversationReference() => new()
-    {
-        ActivityId = Id,
-        User = From,
-        Bot = Recipient,
-        Conversation = Conversation,
-        ChannelId = ChannelId,
-        ServiceUrl = ServiceUrl,
-        Locale = Locale,
-    };
-
     /// <summary>Removes "@Bot" from the text (Teams group chats and channels mention the bot to reach it).</summary>
     public void RemoveRecipientMention()
     {

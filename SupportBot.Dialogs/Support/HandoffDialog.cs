@@ -21,7 +21,7 @@ public static class HandoffDialog
                 step.Context.Activity.CustomerId(),
                 step.Context.Activity.ChannelId,
                 profile.Conversations > 1,
-                profile.CustomerSince,
+                profile.FirstSeen?.Year,
                 topic?.Id,
                 topic?.Name,
                 supportCase.Confidence,

@@ -46,7 +46,7 @@ public static class SupportDialog
 
             supportCase.Greeted = true;
             var returning = profile.LastConversationId is not null && profile.LastConversationId != step.Context.Activity.Conversation?.Id;
-            var since = profile.CustomerSince ?? (profile.FirstSeen?.Year < support.Clock.GetUtcNow().Year ? profile.FirstSeen?.Year : null);
+            var since = profile.FirstSeen?.Year < support.Clock.GetUtcNow().Year ? profile.FirstSeen?.Year : null;
             profile.FirstSeen ??= support.Clock.GetUtcNow();
             profile.LastConversationId = step.Context.Activity.Conversation?.Id;
             profile.Conversations++;

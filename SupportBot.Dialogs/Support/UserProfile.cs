@@ -7,9 +7,6 @@ public sealed class UserProfile
 
     public DateTimeOffset? FirstSeen { get; set; }
 
-    /// <summary>The year the customer became a customer, when the host page or channel tells us.</summary>
-    public int? CustomerSince { get; set; }
-
     /// <summary>The last conversation greeted; a different one means the customer is back.</summary>
     public string? LastConversationId { get; set; }
 
