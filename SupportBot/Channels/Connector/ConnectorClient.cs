@@ -37,9 +37,10 @@ public sealed class ReplyDeliveryException(string message, Exception? inner = nu
     : HttpRequestException(message, inner, status);
 
 /// <summary>Sends the bot's replies to the channel through the Bot Connector REST API at the activity's serviceUrl.
-/// A failed attempt (connection error, timeout, 408, 429 or 5xx) is retried with back-off, honouring
-/// <c>Retry-After</c>; every attempt carries the same activity id so the connector can recognise a repeat. A reply
-/// that still cannot be delivered, and the replies of the same turn after it, are recorded as undelivered.</summary>
+/// A failed attempt (connection error, timeout, 408, 429 or a transient 5xx) is retried with back-off, honouring
+/// <c>Retry-After</c>, within one time budget for the whole turn. Every attempt carries the same activity id; the
+/// Bot Connector does not de-duplicate, so an attempt that timed out after arriving can still show twice. A reply
+/// that cannot be delivered, and the replies of the same turn after it, are recorded as undelivered.</summary>
 public sealed class ConnectorClient(HttpClient http, BotTokenProvider tokens, ConnectorRetryOptions options, UndeliveredReplies undelivered, ILogger<ConnectorClient> logger)
 {
     public Task SendAsync(Activity reply, CancellationToken cancellationToken) => SendAllAsync([reply], cancellationToken);
@@ -48,9 +49,10 @@ public sealed class ConnectorClient(HttpClient http, BotTokenProvider tokens, Co
     /// would be wrong) but recorded with it.</summary>
     public async Task SendAllAsync(IReadOnlyList<Activity> replies, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp(); // one budget for the turn, however many replies it has
         for (var i = 0; i < replies.Count; i++)
         {
-            var (attempts, error) = await TrySendAsync(replies[i], cancellationToken);
+            var (attempts, error) = await TrySendAsync(replies[i], started, cancellationToken);
             if (error is null)
             {
                 continue;
@@ -65,18 +67,17 @@ public sealed class ConnectorClient(HttpClient http, BotTokenProvider tokens, Co
     }
 
     /// <summary>Answers the attempts made and null when delivered, else the last error.</summary>
-    private async Task<(int Attempts, string? Error)> TrySendAsync(Activity reply, CancellationToken cancellationToken)
+    private async Task<(int Attempts, string? Error)> TrySendAsync(Activity reply, long started, CancellationToken cancellationToken)
     {
         var serviceUrl = reply.ServiceUrl ?? throw new InvalidOperationException("The reply has no serviceUrl.");
         var conversationId = reply.Conversation?.Id ?? throw new InvalidOperationException("The reply has no conversation.id.");
-        reply.Id ??= Guid.NewGuid().ToString("N"); // the same id on every attempt: a repeat is recognisable
+        reply.Id ??= Guid.NewGuid().ToString("N"); // the same id on every attempt
         var path = $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities";
         if (reply.ReplyToId is { } replyTo)
         {
             path += "/" + Uri.EscapeDataString(replyTo);
         }
         var uri = new Uri(new Uri(serviceUrl.TrimEnd('/') + "/"), path);
-        var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             string error;
@@ -119,10 +120,12 @@ public sealed class ConnectorClient(HttpClient http, BotTokenProvider tokens, Co
             {
                 return (attempt, error);
             }
-            var delay = retryAfter is { } wait
-                ? (wait > options.MaxRetryAfter ? options.MaxRetryAfter : wait)
-                : options.BaseDelay * Math.Pow(2, attempt - 1) * (0.8 + 0.4 * Random.Shared.NextDouble());
-            if (Stopwatch.GetElapsedTime(started) + delay > options.TotalBudget)
+            if (retryAfter > options.MaxRetryAfter)
+            {
+                return (attempt, error + $" (gave up: the connector asked to wait {retryAfter.Value.TotalSeconds:0.###} s)");
+            }
+            var delay = retryAfter ?? options.BaseDelay * Math.Pow(2, attempt - 1) * (0.8 + 0.4 * Random.Shared.NextDouble());
+            if (Stopwatch.GetElapsedTime(started) + delay + options.AttemptTimeout > options.TotalBudget)
             {
                 return (attempt, error + $" (gave up: the next retry would pass the {options.TotalBudget.TotalSeconds:0.###} s budget)");
             }
