@@ -18,6 +18,7 @@ public sealed class SupportBotHandler : ActivityHandler
     private readonly IStatePropertyAccessor<AnsweredTurn?> _lastTurn;
     private readonly SupportContext _support;
     private readonly DialogSet _dialogs;
+
     public SupportBotHandler(ConversationState conversationState, UserState userState, Func<PlaybookRuntime> runtime, TimeProvider? clock = null)
     {
         _state = new BotStateSet(conversationState, userState);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Playwright;
-using SupportBot.Tests.Channels;
 using SupportBot.Tests.Infrastructure;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -15,7 +14,7 @@ public sealed class AgentsPlaygroundTests
     [Fact]
     public async Task A_support_case_runs_end_to_end_in_the_teams_emulator_with_tapped_choices()
     {
-        await NodePeer.EnsureInstalledAsync(NodePeer.Folder);
+        await NodePeer.EnsureInstalledAsync();
         await using var bot = await BotServer.StartAsync();
         var port = Loopback.FreePort();
         using var playground = StartPlayground(new Uri(bot.BaseUrl, "api/messages"), port);

@@ -219,4 +219,21 @@ public sealed class DirectLineApiTests : IAsyncLifetime
         var error = await answers[2].Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("TooManyRequests", error.GetProperty("error").GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task An_upload_that_is_too_large_or_not_multipart_is_refused_and_nothing_is_posted()
+    {
+        var client = await DirectLineClient.StartAsync(_server);
+        var path = $"v3/directline/conversations/{client.ConversationId}/upload?userId=x";
+
+        using var huge = new MultipartFormDataContent { { new ByteArrayContent(new byte[DirectLineApi.MaxUploadBytes + 1]), "file", "big.bin" } };
+        using var tooLarge = new HttpRequestMessage(HttpMethod.Post, path) { Content = huge };
+        tooLarge.Headers.Authorization = new AuthenticationHeaderValue("Bearer", client.Token);
+        using var tooLargeAnswer = await _server.Http.SendAsync(tooLarge);
+        using var notMultipart = await client.SendAsync(HttpMethod.Post, path, "{\"type\":\"message\"}");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLargeAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notMultipart.StatusCode);
+        Assert.Empty((await client.GetActivitiesAsync()).Activities);
+    }
 }

@@ -10,20 +10,21 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
     public async Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, StoreItem>(StringComparer.Ordinal);
+        if (keys.Count == 0)
+        {
+            return found;
+        }
         try
         {
             await using var connection = database.OpenRead();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT json, etag FROM state WHERE key = $key";
-            var key = command.Parameters.Add("$key", SqliteType.Text);
-            foreach (var k in keys)
+            // One query for all the keys of a turn (its conversation and its user).
+            var names = keys.Select((k, i) => command.Parameters.AddWithValue($"$k{i}", k).ParameterName).ToList();
+            command.CommandText = $"SELECT key, json, etag FROM state WHERE key IN ({string.Join(", ", names)})";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                key.Value = k;
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    found[k] = new StoreItem(reader.GetString(0), reader.GetString(1));
-                }
+                found[reader.GetString(0)] = new StoreItem(reader.GetString(1), reader.GetString(2));
             }
         }
         catch (SqliteException e)
