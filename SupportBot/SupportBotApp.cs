@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using SupportBot.Agents;
 using SupportBot.Channels;
 using SupportBot.Channels.Auth;
 using SupportBot.Channels.Connector;
@@ -10,6 +11,7 @@ using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Support;
 using SupportBot.Dialogs.Turns;
 using SupportBot.Playbooks;
+using SupportBot.Staff;
 using SupportBot.Storage;
 
 namespace SupportBot;
@@ -29,15 +31,21 @@ public static class SupportBotApp
         builder.AddEmbeddedStorage();
         builder.AddBot();
         builder.AddChannels();
+        builder.AddStaffSignIn();
+        builder.AddAgentHub();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapMessagesApi();
         app.MapDirectLineApi();
+        app.MapStaffSignIn();
+        app.MapAgentConsole();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         return app;
     }
@@ -85,7 +93,8 @@ public static class SupportBotApp
         var playbooks = PlaybookHost.Start(builder.Configuration["Playbook:Path"] is { Length: > 0 } path ? path : null, DataDirectory(builder));
         builder.Services.AddSingleton(playbooks);
         builder.Services.AddSingleton<IBot>(sp => new SupportBotHandler(
-            sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), () => playbooks.Current, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), () => playbooks.Current,
+            sp.GetRequiredService<IHandoffHub>(), sp.GetRequiredService<TimeProvider>()));
         var inspection = builder.Configuration.GetValue<bool>("Inspection");
         builder.Services.AddSingleton(sp =>
         {
@@ -102,6 +111,33 @@ public static class SupportBotApp
         builder.Services.AddSingleton<TurnRunner>();
         builder.Services.AddSingleton<ConversationGate>();
         builder.Services.AddSingleton<BotAdapter>();
+    }
+
+    /// <summary>Who takes handed-off conversations: <c>Handoff:Mode</c> = <c>Hub</c> (the built-in agent console, the
+    /// default) or <c>External</c> (a contact centre reached with the handoff.initiate / handoff.status events).</summary>
+    private static void AddAgentHub(this IHostApplicationBuilder builder)
+    {
+        var mode = builder.Configuration["Handoff:Mode"] is { Length: > 0 } configured ? configured.Trim() : "Hub";
+        builder.Services.AddSingleton<HubNotifications>();
+        builder.Services.AddSingleton<HandoffQueue>();
+        builder.Services.AddSingleton<AgentPresence>();
+        builder.Services.AddSingleton<AgentHub>();
+        builder.Services.AddSingleton<ConversationMessenger>();
+        builder.Services.AddSingleton<AgentDesk>();
+        builder.Services.AddSingleton<ConsoleSnapshot>();
+        builder.Services.AddHostedService<QueueWatcher>();
+        if (string.Equals(mode, "External", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddSingleton<IHandoffHub, ExternalHub>();
+        }
+        else if (string.Equals(mode, "Hub", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddSingleton<IHandoffHub>(sp => sp.GetRequiredService<AgentHub>());
+        }
+        else
+        {
+            throw new InvalidOperationException($"Handoff:Mode must be Hub or External; it is '{mode}'.");
+        }
     }
 
     private static void AddChannels(this IHostApplicationBuilder builder)

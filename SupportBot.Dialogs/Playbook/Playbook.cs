@@ -28,6 +28,9 @@ public sealed record Playbook
 
     public List<string> HandoffPhrases { get; init; } = [];
 
+    /// <summary>Replies an agent sends with one click in the agent console.</summary>
+    public List<string> CannedReplies { get; init; } = [];
+
     public List<Topic> Topics { get; init; } = [];
 
     public Topic? FindTopic(string id) => Topics.FirstOrDefault(t => t.Id == id);
@@ -99,6 +102,14 @@ public sealed record ChoiceLabels
 
     public string KeepGoing { get; init; } = "Keep going with the bot";
 
+    public string KeepWaiting { get; init; } = "Keep waiting";
+
+    public string LeaveMessage { get; init; } = "Leave a message";
+
+    public string WaitForPerson { get; init; } = "Wait for a person";
+
+    public string NothingToAdd { get; init; } = "Nothing to add";
+
     public string Yes { get; init; } = "Yes";
 
     public string No { get; init; } = "No";
@@ -108,7 +119,8 @@ public sealed record ChoiceLabels
     public List<string> Ratings { get; init; } = ["1", "2", "3", "4", "5"];
 }
 
-/// <summary>Every sentence the bot says outside a topic. Placeholders: {name}, {since}, {summary}, {hours}.</summary>
+/// <summary>Every sentence the bot says outside a topic. Placeholders: {name}, {since}, {summary}, {hours};
+/// in the handoff messages also {position}, {wait}, {agent} and {contact}.</summary>
 public sealed record Messages
 {
     public string AskName { get; init; } = "";
@@ -132,6 +144,17 @@ public sealed record Messages
     public string Closing { get; init; } = "";
     public string HandoffRequested { get; init; } = "";
     public string HandoffOutOfHours { get; init; } = "";
+    public string HandoffWaiting { get; init; } = "";
+    public string HandoffPosition { get; init; } = "";
+    public string WaitingNoted { get; init; } = "";
+    public string HandoffNobodyAvailable { get; init; } = "";
+    public string HandoffAccepted { get; init; } = "";
+    public string HandoffRequeued { get; init; } = "";
+    public string HandoffEnded { get; init; } = "";
+    public string HandoffFailed { get; init; } = "";
+    public string LeaveMessageContact { get; init; } = "";
+    public string LeaveMessageNote { get; init; } = "";
+    public string LeaveMessageDone { get; init; } = "";
     public string Help { get; init; } = "";
     public string StartOver { get; init; } = "";
 }

@@ -133,7 +133,8 @@ public static partial class PlaybookValidator
 
     /// <summary>Messages the bot sends without choices (the rest always carry them).</summary>
     private static readonly string[] SentWithoutChoices =
-        ["AskName", "AskNameRetry", "Greeting", "Welcome", "GreetingReturning", "GreetingReturningSince", "Rephrase", "Clarify", "AnythingElse", "CsatComment", "Closing", "Help", "StartOver"];
+        ["AskName", "AskNameRetry", "Greeting", "Welcome", "GreetingReturning", "GreetingReturningSince", "Rephrase", "Clarify", "AnythingElse", "CsatComment", "Closing", "Help", "StartOver",
+         "HandoffRequested", "HandoffPosition", "HandoffAccepted", "HandoffRequeued", "HandoffEnded", "LeaveMessageContact"];
 
     /// <summary>Choices, not refusals: a message that reaches the customer without choices must not refuse.</summary>
     private static void ValidateNoDeadEnds(Playbook playbook, Action<string, string> problem)

@@ -56,15 +56,23 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
 
     /// <summary>The Direct Line conversation's activities after <paramref name="afterSeq"/>, oldest first. Only the
     /// web chat channels: nothing another channel stores under the same id reaches a web chat customer.</summary>
-    public async Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        ReadAsync("channel_id IN ('webchat', 'directline')", null, conversationId, afterSeq, limit, cancellationToken);
+
+    /// <summary>One channel's conversation after <paramref name="afterSeq"/>, oldest first: what an agent reads.</summary>
+    public Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        ReadAsync("channel_id = $channel", channelId, conversationId, afterSeq, limit, cancellationToken);
+
+    private async Task<IReadOnlyList<TranscriptEntry>> ReadAsync(string channelFilter, string? channelId, string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         var entries = new List<TranscriptEntry>();
         try
         {
             await using var connection = database.OpenRead();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND channel_id IN ('webchat', 'directline') AND seq > $after ORDER BY seq LIMIT $limit";
+            command.CommandText = $"SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND {channelFilter} AND seq > $after ORDER BY seq LIMIT $limit";
             command.Parameters.AddWithValue("$conversation", conversationId);
+            command.Parameters.AddWithValue("$channel", channelId ?? "");
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

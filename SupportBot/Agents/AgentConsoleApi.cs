@@ -1,0 +1,194 @@
+using System.Security.Claims;
+using System.Text.Json;
+using SupportBot.Channels;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Playbooks;
+using SupportBot.Staff;
+using SupportBot.Storage;
+
+namespace SupportBot.Agents;
+
+/// <summary>The agent console: its page at <c>/agent</c> and the API under <c>/api/agent</c>, all for signed-in
+/// agents only. An agent sees the queue (with each request's context, so they can choose) and the conversations they
+/// own; a conversation's transcript and actions belong to its owner alone.</summary>
+public static class AgentConsoleApi
+{
+    private const int MaxText = 4000;
+
+    public static void MapAgentConsole(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/agent", (IWebHostEnvironment env) => Results.File(Path.Combine(env.ContentRootPath, "Pages", "agent.html"), "text/html"))
+            .RequireAuthorization(StaffSignIn.AgentPolicy);
+        var api = app.MapGroup("/api/agent").RequireAuthorization(StaffSignIn.AgentPolicy);
+        api.MapGet("/queue", async (ClaimsPrincipal user, StaffAccounts accounts, ConsoleSnapshot snapshot) => Results.Ok(await snapshot.ForAsync(Agent(user, accounts))));
+        api.MapGet("/stream", StreamQueueAsync);
+        api.MapPost("/presence", (ClaimsPrincipal user, StaffAccounts accounts, AgentPresence presence, StatusBody body) =>
+        {
+            if (body.Status is not (AgentPresence.Available or AgentPresence.Away))
+            {
+                return ApiErrors.BadRequest($"status must be '{AgentPresence.Available}' or '{AgentPresence.Away}'.");
+            }
+            presence.SetStatus(Agent(user, accounts).Name, body.Status);
+            return Results.NoContent();
+        });
+        api.MapPost("/handoffs/{id}/accept", async (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
+        {
+            var agent = Agent(user, accounts);
+            var (outcome, handoff) = await desk.AcceptAsync(id, agent);
+            return outcome switch
+            {
+                AgentDesk.Outcome.Done => Results.Ok(new { id, status = handoff!.Status }),
+                AgentDesk.Outcome.NotFound => ApiErrors.NotFound("No such handoff."),
+                _ => ApiErrors.Error(StatusCodes.Status409Conflict, "Conflict", handoff?.Agent is { } owner && owner != agent.Name
+                    ? $"{accounts.Find(owner)?.Shown ?? owner} accepted this conversation first."
+                    : "This conversation is no longer waiting."),
+            };
+        });
+        api.MapGet("/handoffs/{id}", (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk, HandoffQueue queue, SqliteTranscriptStore transcripts) =>
+            Owned(id, user, accounts, desk, async (handoff, _) => Results.Ok(new
+            {
+                handoff = ConsoleSnapshot.View(handoff),
+                notes = await queue.NotesAsync(handoff.Id),
+            })));
+        api.MapGet("/handoffs/{id}/stream", (string id, HttpContext http, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk,
+            SqliteTranscriptStore transcripts, TranscriptFeed feed) =>
+            Owned(id, user, accounts, desk, async (handoff, _) =>
+            {
+                await StreamConversationAsync(http, handoff, transcripts, feed);
+                return Results.Empty;
+            }));
+        api.MapPost("/handoffs/{id}/messages", (string id, TextBody body, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
+            WithText(body, text => Owned(id, user, accounts, desk, async (handoff, agent) =>
+            {
+                await desk.SendAsync(handoff, agent, text);
+                return Results.NoContent();
+            })));
+        api.MapPost("/handoffs/{id}/typing", (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
+            Owned(id, user, accounts, desk, async (handoff, agent) =>
+            {
+                await desk.TypingAsync(handoff, agent);
+                return Results.NoContent();
+            }));
+        api.MapPost("/handoffs/{id}/notes", (string id, TextBody body, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
+            WithText(body, text => Owned(id, user, accounts, desk, async (handoff, agent) =>
+            {
+                await desk.NoteAsync(handoff, agent, text);
+                return Results.NoContent();
+            })));
+        api.MapPost("/handoffs/{id}/end", (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
+            Owned(id, user, accounts, desk, async (handoff, agent) => await desk.EndAsync(handoff, agent) ? Results.NoContent() : Gone()));
+        api.MapPost("/handoffs/{id}/return", (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
+            Owned(id, user, accounts, desk, async (handoff, agent) => await desk.ReturnAsync(handoff, agent) ? Results.NoContent() : Gone()));
+        api.MapPost("/follow-ups/{id}/close", async (string id, ClaimsPrincipal user, StaffAccounts accounts, HandoffQueue queue, HubNotifications notifications, TimeProvider clock) =>
+        {
+            if (!await queue.CloseFollowUpAsync(id, Agent(user, accounts).Name, clock.GetUtcNow()))
+            {
+                return ApiErrors.NotFound("No open follow-up with that id.");
+            }
+            notifications.Raise();
+            return Results.NoContent();
+        });
+    }
+
+    public sealed record StatusBody(string? Status);
+
+    public sealed record TextBody(string? Text);
+
+    private static StaffAccount Agent(ClaimsPrincipal user, StaffAccounts accounts) =>
+        accounts.Find(user.Identity!.Name!) ?? throw new InvalidOperationException("A signed-in account is no longer configured.");
+
+    private static async Task<IResult> Owned(string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk, Func<Handoff, StaffAccount, Task<IResult>> action)
+    {
+        var agent = Agent(user, accounts);
+        var (outcome, handoff) = await desk.OwnedAsync(id, agent);
+        return outcome switch
+        {
+            AgentDesk.Outcome.Done => await action(handoff!, agent),
+            AgentDesk.Outcome.NotFound => ApiErrors.NotFound("No such handoff."),
+            _ => ApiErrors.Forbidden("This conversation is not assigned to you."),
+        };
+    }
+
+    private static Task<IResult> WithText(TextBody? body, Func<string, Task<IResult>> action) =>
+        body?.Text?.Trim() is not { Length: > 0 } text ? Task.FromResult(ApiErrors.BadRequest("text is required."))
+        : text.Length > MaxText ? Task.FromResult(ApiErrors.BadRequest($"text is longer than {MaxText} characters."))
+        : action(text);
+
+    private static IResult Gone() => ApiErrors.Error(StatusCodes.Status409Conflict, "Conflict", "This conversation is no longer yours to change.");
+
+    /// <summary>Server-sent events: the agent's whole view now, and again after every change. While it is open the
+    /// agent counts as present.</summary>
+    private static async Task StreamQueueAsync(HttpContext http, ClaimsPrincipal user, StaffAccounts accounts, ConsoleSnapshot snapshot,
+        AgentPresence presence, HubNotifications notifications)
+    {
+        var agent = Agent(user, accounts);
+        StartEvents(http);
+        using var here = presence.Connect(agent.Name);
+        var cancel = http.RequestAborted;
+        try
+        {
+            while (!cancel.IsCancellationRequested)
+            {
+                var next = notifications.NextChange;
+                await WriteEventAsync(http, "queue", JsonSerializer.Serialize(await snapshot.ForAsync(agent), JsonSerializerOptions.Web));
+                // A comment every 20 s keeps proxies from closing a quiet stream.
+                await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(20), cancel));
+                if (!next.IsCompleted)
+                {
+                    await http.Response.WriteAsync(": keep-alive\n\n", cancel);
+                    await http.Response.Body.FlushAsync(cancel);
+                    await next.WaitAsync(cancel);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the console closed
+        }
+    }
+
+    /// <summary>Server-sent events: the conversation's transcript so far, then each activity as it is stored.</summary>
+    private static async Task StreamConversationAsync(HttpContext http, Handoff handoff, SqliteTranscriptStore transcripts, TranscriptFeed feed)
+    {
+        var channel = handoff.Reference.ChannelId!;
+        var conversation = handoff.Reference.Conversation!.Id!;
+        StartEvents(http);
+        using var live = feed.Subscribe(conversation); // before reading, so nothing stored meanwhile is missed
+        var cancel = http.RequestAborted;
+        long last = 0;
+        try
+        {
+            foreach (var entry in await transcripts.GetConversationAsync(channel, conversation, 0, int.MaxValue, cancel))
+            {
+                await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
+                last = entry.Seq;
+            }
+            while (true)
+            {
+                var entry = await live.Reader.ReadAsync(cancel);
+                if (entry.Seq > last && entry.Activity.ChannelId == channel)
+                {
+                    await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
+                    last = entry.Seq;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+        {
+            // the console closed the conversation
+        }
+    }
+
+    private static void StartEvents(HttpContext http)
+    {
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-store";
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private static async Task WriteEventAsync(HttpContext http, string name, string json)
+    {
+        await http.Response.WriteAsync($"event: {name}\ndata: {json}\n\n", http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+    }
+}
