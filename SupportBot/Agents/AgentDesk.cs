@@ -45,7 +45,17 @@ public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenge
             Text = text,
             TextFormat = "plain", // an agent's words are shown as written, never as markup
             From = new ChannelAccount { Name = agent.Shown, Role = RoleTypes.Bot },
+            Entities = [AgentEntity(agent)],
         });
+
+    /// <summary>Marks an activity as a person's words (not the bot's) for the console and the transcript.</summary>
+    private static Entity AgentEntity(StaffAccount agent) => new()
+    {
+        Type = AgentEntityType,
+        Properties = new() { ["name"] = System.Text.Json.JsonSerializer.SerializeToElement(agent.Shown) },
+    };
+
+    public const string AgentEntityType = "supportbot/agent";
 
     public Task TypingAsync(Handoff handoff, StaffAccount agent) =>
         messenger.SendAsync(handoff.Reference, new Activity { Type = ActivityTypes.Typing, From = new ChannelAccount { Name = agent.Shown } });

@@ -21,7 +21,7 @@ public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNoti
     {
         var activity = context.Activity;
         // The id comes from the turn's activity: a re-run of the same turn finds its handoff instead of adding one.
-        var handoff = await queue.EnqueueAsync($"{Key(context)}/{activity.Id}", request, ConversationKeys.ReferenceOf(activity), clock.GetUtcNow());
+        var handoff = await queue.EnqueueAsync(ConversationKeys.IdFor(Key(context), activity.Id), request, ConversationKeys.ReferenceOf(activity), clock.GetUtcNow());
         notifications.Raise();
         return handoff.Status == HandoffStatus.Queued ? await StatusAsync(context, cancellationToken) : await StatusAtAsync(null);
     }
@@ -56,7 +56,7 @@ public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNoti
     }
 
     internal static FollowUp FollowUpOf(ITurnContext context, FollowUpRequest followUp, TimeProvider clock) =>
-        new($"{Key(context)}/{context.Activity.Id}", Key(context), clock.GetUtcNow(), followUp.Due, followUp.Contact, followUp.Note, followUp.Request, null, null);
+        new(ConversationKeys.IdFor(Key(context), context.Activity.Id), Key(context), clock.GetUtcNow(), followUp.Due, followUp.Contact, followUp.Note, followUp.Request, null, null);
 
     private static string Key(ITurnContext context) => ConversationKeys.Of(context.Activity.ChannelId, context.Activity.Conversation?.Id);
 }

@@ -41,6 +41,11 @@ public sealed record AgentNote(string Agent, DateTimeOffset At, string Text);
 
 public static class ConversationKeys
 {
+    /// <summary>The id of what a turn created (a handoff, a follow-up): the same for every run of that turn, so a
+    /// re-run finds it instead of adding another; hex, so it sits in a URL path as it is.</summary>
+    public static string IdFor(string conversationKey, string? activityId) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{conversationKey}\n{activityId}")))[..32];
+
     /// <summary>The same key the turn gate uses: a conversation id is unique only within its channel.</summary>
     public static string Of(string? channelId, string? conversationId) => $"{channelId}/{conversationId}";
 

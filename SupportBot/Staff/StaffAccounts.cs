@@ -20,7 +20,8 @@ public sealed record StaffAccount
     /// <summary>ASP.NET Core Identity's PBKDF2 hash; <c>dotnet run --project SupportBot -- hash-password</c> makes one.</summary>
     public string PasswordHash { get; init; } = "";
 
-    public List<string> Roles { get; init; } = [StaffRoles.Agent];
+    /// <summary>Agent, Admin or both; none listed means Agent. (Empty by default: configuration adds to a list.)</summary>
+    public List<string> Roles { get; init; } = [];
 
     public string Shown => string.IsNullOrWhiteSpace(DisplayName) ? Name : DisplayName;
 }
@@ -45,7 +46,7 @@ public sealed class StaffAccounts
                 throw new InvalidOperationException($"Staff:Accounts '{account.Name}' has the role '{role}'; roles are {StaffRoles.Agent} and {StaffRoles.Admin}.");
             }
         }
-        _accounts = accounts.ToDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
+        _accounts = accounts.ToDictionary(a => a.Name, a => a.Roles.Count > 0 ? a : a with { Roles = [StaffRoles.Agent] }, StringComparer.OrdinalIgnoreCase);
     }
 
     public StaffAccount? Find(string name) => _accounts.GetValueOrDefault(name);
