@@ -48,9 +48,18 @@ public sealed class ConversationMessenger(ITranscriptLogger transcript, Connecto
                 ? JsonSerializer.SerializeToElement(new { tenant = new { id = tenant } }, BotJson.Options)
                 : null,
         };
-        return adapter.ProcessAsync(status, replies => IsDirectLine(reference.ChannelId)
-            ? Task.CompletedTask // stored in the transcript, which is the stream
-            : connector.SendAllAsync(replies, CancellationToken.None));
+        return adapter.ProcessAsync(status, replies =>
+        {
+            if (IsDirectLine(reference.ChannelId))
+            {
+                return Task.CompletedTask; // stored in the transcript, which is the stream
+            }
+            foreach (var reply in replies)
+            {
+                reply.ReplyToId = null; // nothing the customer sent to reply to: a new message in the conversation
+            }
+            return connector.SendAllAsync(replies, CancellationToken.None);
+        });
     }
 
     private static bool IsDirectLine(string? channelId) => channelId is ChannelIds.WebChat or ChannelIds.DirectLine;
