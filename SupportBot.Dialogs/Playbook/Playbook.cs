@@ -54,6 +54,17 @@ public sealed record BusinessHours
     public string Open { get; init; } = "09:00";
 
     public string Close { get; init; } = "17:00";
+
+    /// <summary>HH:mm on a 24-hour clock; closing may also be 24:00, the end of the day (a desk open round the clock).</summary>
+    public static bool TryParse(string text, bool closing, out TimeOnly time)
+    {
+        if (closing && text == "24:00")
+        {
+            time = TimeOnly.MaxValue;
+            return true;
+        }
+        return TimeOnly.TryParseExact(text, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out time);
+    }
 }
 
 public sealed record Topic

@@ -45,8 +45,8 @@ public sealed class SupportContext(Func<PlaybookRuntime> runtime, IStateProperty
         var local = TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), zone);
         var day = local.DayOfWeek.ToString()[..3];
         var time = TimeOnly.FromDateTime(local.DateTime);
-        return hours.Days.Contains(day) && time >= TimeOnly.Parse(hours.Open, System.Globalization.CultureInfo.InvariantCulture)
-            && time < TimeOnly.Parse(hours.Close, System.Globalization.CultureInfo.InvariantCulture);
+        return hours.Days.Contains(day) && SupportBot.Dialogs.Playbook.BusinessHours.TryParse(hours.Open, false, out var open) && time >= open
+            && SupportBot.Dialogs.Playbook.BusinessHours.TryParse(hours.Close, true, out var close) && time < close;
     }
 
     public string BusinessHoursText()

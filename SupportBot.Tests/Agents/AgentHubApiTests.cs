@@ -13,8 +13,11 @@ public sealed class AgentHubApiTests : IAsyncLifetime
 {
     private BotServer _server = null!;
 
-    private static Dictionary<string, string?> Settings() => StaffClient.Accounts(
-        ("alice", "Alice", ["Agent"]), ("bob", "Bob", ["Agent"]), ("root", "Root", ["Admin"]));
+    private static Dictionary<string, string?> Settings() => new(StaffClient.Accounts(
+        ("alice", "Alice", ["Agent"]), ("bob", "Bob", ["Agent"]), ("root", "Root", ["Admin"])))
+    {
+        ["Playbook:Path"] = TestPlaybooks.AlwaysOpen, // the desk is open whenever the tests run
+    };
 
     public async Task InitializeAsync() => _server = await BotServer.StartAsync(Settings());
 

@@ -38,6 +38,7 @@ public sealed class TeamsBot : IAsyncLifetime
             ["EntraOpenIdMetadataUrl"] = Identity.EntraMetadataUrl,
             ["EntraAuthority"] = Identity.EntraAuthority,
             ["Teams:AllowedTenants"] = $"{Tenant}, 0f9e8d7c-6b5a-4321-8fed-cba987654321",
+            ["Playbook:Path"] = TestPlaybooks.AlwaysOpen, // handoffs queue whenever the tests run
         }, configureServices: services => services.AddSingleton(msal));
     }
 
