@@ -23,8 +23,9 @@ public interface IHandoffHub
 /// <summary>The hub as the customer sees it: <see cref="External"/> hubs say nothing about their queue.</summary>
 public sealed record HubStatus(int AgentsAvailable, int? Position, TimeSpan? EstimatedWait, bool External = false);
 
-/// <summary>A message left for a person: how to reach the customer, what they added, and the handoff context.</summary>
-public sealed record FollowUpRequest(string Contact, string? Note, HandoffRequest Request, DateTimeOffset Due);
+/// <summary>A message left for a person: how to reach the customer, what they added, and the handoff context. It is
+/// due <see cref="LeaveMessageDialog.FollowUpWithin"/> after it was left.</summary>
+public sealed record FollowUpRequest(string Contact, string? Note, HandoffRequest Request);
 
 /// <summary>The <c>handoff.status</c> event: sent by an external hub through the channel, and by the built-in hub
 /// when an agent accepts, ends or passes on a conversation. <c>queued</c> is the built-in hub's own addition.</summary>

@@ -25,7 +25,7 @@ public static class LeaveMessageDialog
             var note = step.Result is string text && !HandoffDialog.IsLabel(text, support.Labels.NothingToAdd) ? Redactor.Redact(text) : null;
             var supportCase = await support.CaseAsync(step.Context, ct);
             var request = supportCase.Handoff ?? throw new InvalidOperationException("A message is left only after a person was asked for.");
-            await support.Hub.LeaveMessageAsync(step.Context, new FollowUpRequest(contact, note, request, support.Clock.GetUtcNow() + FollowUpWithin), ct);
+            await support.Hub.LeaveMessageAsync(step.Context, new FollowUpRequest(contact, note, request), ct);
             if (supportCase.HandedOff is not null)
             {
                 await support.Hub.WithdrawAsync(step.Context, ct);

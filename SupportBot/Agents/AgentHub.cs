@@ -55,8 +55,12 @@ public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNoti
         return new HubStatus(available, position, perPlace * position.Value / Math.Max(1, available));
     }
 
-    internal static FollowUp FollowUpOf(ITurnContext context, FollowUpRequest followUp, TimeProvider clock) =>
-        new(ConversationKeys.IdFor(Key(context), context.Activity.Id), Key(context), clock.GetUtcNow(), followUp.Due, followUp.Contact, followUp.Note, followUp.Request, null, null);
+    internal static FollowUp FollowUpOf(ITurnContext context, FollowUpRequest followUp, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return new(ConversationKeys.IdFor(Key(context), context.Activity.Id), Key(context), now, now + LeaveMessageDialog.FollowUpWithin,
+            followUp.Contact, followUp.Note, followUp.Request, null, null);
+    }
 
     private static string Key(ITurnContext context) => ConversationKeys.Of(context.Activity.ChannelId, context.Activity.Conversation?.Id);
 }
