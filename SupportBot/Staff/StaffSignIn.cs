@@ -41,6 +41,8 @@ public static class StaffSignIn
 
     public static void MapStaffSignIn(this IEndpointRouteBuilder app)
     {
+        // Loaded now, not at the first sign-in: a bad setting stops start-up, and first-start passwords are logged at once.
+        app.ServiceProvider.GetRequiredService<StaffAccounts>();
         app.MapGet("/signin", () => Results.File(Path.Combine(app.ServiceProvider.GetRequiredService<IWebHostEnvironment>().WebRootPath, "signin.html"), "text/html"));
         app.MapPost("/signin", SignInAsync).DisableAntiforgery().RequireRateLimiting(SignInRateLimit);
         app.MapPost("/signout", async (HttpContext http) =>
