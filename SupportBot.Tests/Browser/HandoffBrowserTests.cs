@@ -40,6 +40,10 @@ public sealed class HandoffBrowserTests(WebChatFixture fixture, ITestOutputHelpe
         Assert.Equal(0, await agent.Locator("#transcript b, #transcript img").CountAsync()); // shown as text, never as markup
         Assert.Null(await agent.EvaluateAsync<object?>("window.pwned"));
 
+        await customer.Transcript.GetByRole(AriaRole.Textbox).PressSequentiallyAsync("still th");
+        await Expect(agent.Locator("#typing")).ToBeVisibleAsync();
+        await customer.Transcript.GetByRole(AriaRole.Textbox).FillAsync("");
+
         await agent.Locator("#reply").FillAsync("Hi Jane, I can see order 554433. Let me check with the courier.");
         await agent.Locator("#reply").PressAsync("Enter");
         await Expect(customer.FromBot("Let me check with the courier")).ToHaveCountAsync(1);
