@@ -20,68 +20,68 @@ public static class AgentConsoleApi
         app.MapGet("/agent", (IWebHostEnvironment env) => Results.File(Path.Combine(env.ContentRootPath, "Pages", "agent.html"), "text/html"))
             .RequireAuthorization(StaffSignIn.AgentPolicy);
         var api = app.MapGroup("/api/agent").RequireAuthorization(StaffSignIn.AgentPolicy);
-        api.MapGet("/queue", async (ClaimsPrincipal user, StaffAccounts accounts, ConsoleSnapshot snapshot) => Results.Ok(await snapshot.ForAsync(Agent(user, accounts))));
+        api.MapGet("/queue", async (ClaimsPrincipal user, ConsoleSnapshot snapshot) => Results.Ok(await snapshot.ForAsync(StaffAccount.Of(user))));
         api.MapGet("/stream", StreamQueueAsync);
-        api.MapPost("/presence", (ClaimsPrincipal user, StaffAccounts accounts, AgentPresence presence, StatusBody body) =>
+        api.MapPost("/presence", (ClaimsPrincipal user, AgentPresence presence, StatusBody body) =>
         {
             if (body.Status is not (AgentPresence.Available or AgentPresence.Away))
             {
                 return ApiErrors.BadRequest($"status must be '{AgentPresence.Available}' or '{AgentPresence.Away}'.");
             }
-            presence.SetStatus(Agent(user, accounts).Name, body.Status);
+            presence.SetStatus(StaffAccount.Of(user).Name, body.Status);
             return Results.NoContent();
         });
-        api.MapPost("/handoffs/{id}/accept", async (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
+        api.MapPost("/handoffs/{id}/accept", async (string id, ClaimsPrincipal user, AgentDesk desk) =>
         {
-            var agent = Agent(user, accounts);
+            var agent = StaffAccount.Of(user);
             var (outcome, handoff) = await desk.AcceptAsync(id, agent);
             return outcome switch
             {
                 AgentDesk.Outcome.Done => Results.Ok(new { id, status = handoff!.Status }),
                 AgentDesk.Outcome.NotFound => ApiErrors.NotFound("No such handoff."),
                 _ => ApiErrors.Error(StatusCodes.Status409Conflict, "Conflict", handoff?.Agent is { } owner && owner != agent.Name
-                    ? $"{accounts.Find(owner)?.Shown ?? owner} accepted this conversation first."
+                    ? $"{handoff.AgentName ?? owner} accepted this conversation first."
                     : "This conversation is no longer waiting."),
             };
         });
-        api.MapGet("/handoffs/{id}", (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk, HandoffQueue queue, SqliteTranscriptStore transcripts) =>
-            Owned(id, user, accounts, desk, async (handoff, _) => Results.Ok(new
+        api.MapGet("/handoffs/{id}", (string id, ClaimsPrincipal user, AgentDesk desk, HandoffQueue queue, SqliteTranscriptStore transcripts) =>
+            Owned(id, user, desk, async (handoff, _) => Results.Ok(new
             {
                 handoff = ConsoleSnapshot.View(handoff),
                 notes = await queue.NotesAsync(handoff.Id),
             })));
-        api.MapGet("/handoffs/{id}/stream", (string id, HttpContext http, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk,
+        api.MapGet("/handoffs/{id}/stream", (string id, HttpContext http, ClaimsPrincipal user, AgentDesk desk,
             SqliteTranscriptStore transcripts, TranscriptFeed feed) =>
-            Owned(id, user, accounts, desk, async (handoff, _) =>
+            Owned(id, user, desk, async (handoff, _) =>
             {
                 await StreamConversationAsync(http, handoff, transcripts, feed);
                 return Results.Empty;
             }));
-        api.MapPost("/handoffs/{id}/messages", (string id, TextBody body, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
-            WithText(body, text => Owned(id, user, accounts, desk, async (handoff, agent) =>
+        api.MapPost("/handoffs/{id}/messages", (string id, TextBody body, ClaimsPrincipal user, AgentDesk desk) =>
+            WithText(body, text => Owned(id, user, desk, async (handoff, agent) =>
             {
                 await desk.SendAsync(handoff, agent, text);
                 return Results.NoContent();
             })));
-        api.MapPost("/handoffs/{id}/typing", (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
-            Owned(id, user, accounts, desk, async (handoff, agent) =>
+        api.MapPost("/handoffs/{id}/typing", (string id, ClaimsPrincipal user, AgentDesk desk) =>
+            Owned(id, user, desk, async (handoff, agent) =>
             {
                 await desk.TypingAsync(handoff, agent);
                 return Results.NoContent();
             }));
-        api.MapPost("/handoffs/{id}/notes", (string id, TextBody body, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
-            WithText(body, text => Owned(id, user, accounts, desk, async (handoff, agent) =>
+        api.MapPost("/handoffs/{id}/notes", (string id, TextBody body, ClaimsPrincipal user, AgentDesk desk) =>
+            WithText(body, text => Owned(id, user, desk, async (handoff, agent) =>
             {
                 await desk.NoteAsync(handoff, agent, text);
                 return Results.NoContent();
             })));
-        api.MapPost("/handoffs/{id}/end", (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
-            Owned(id, user, accounts, desk, async (handoff, agent) => await desk.EndAsync(handoff, agent) ? Results.NoContent() : Gone()));
-        api.MapPost("/handoffs/{id}/return", (string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk) =>
-            Owned(id, user, accounts, desk, async (handoff, agent) => await desk.ReturnAsync(handoff, agent) ? Results.NoContent() : Gone()));
-        api.MapPost("/follow-ups/{id}/close", async (string id, ClaimsPrincipal user, StaffAccounts accounts, HandoffQueue queue, HubNotifications notifications, TimeProvider clock) =>
+        api.MapPost("/handoffs/{id}/end", (string id, ClaimsPrincipal user, AgentDesk desk) =>
+            Owned(id, user, desk, async (handoff, agent) => await desk.EndAsync(handoff, agent) ? Results.NoContent() : Gone()));
+        api.MapPost("/handoffs/{id}/return", (string id, ClaimsPrincipal user, AgentDesk desk) =>
+            Owned(id, user, desk, async (handoff, agent) => await desk.ReturnAsync(handoff, agent) ? Results.NoContent() : Gone()));
+        api.MapPost("/follow-ups/{id}/close", async (string id, ClaimsPrincipal user, HandoffQueue queue, HubNotifications notifications, TimeProvider clock) =>
         {
-            if (!await queue.CloseFollowUpAsync(id, Agent(user, accounts).Name, clock.GetUtcNow()))
+            if (!await queue.CloseFollowUpAsync(id, StaffAccount.Of(user).Name, clock.GetUtcNow()))
             {
                 return ApiErrors.NotFound("No open follow-up with that id.");
             }
@@ -94,12 +94,9 @@ public static class AgentConsoleApi
 
     public sealed record TextBody(string? Text);
 
-    private static StaffAccount Agent(ClaimsPrincipal user, StaffAccounts accounts) =>
-        accounts.Find(user.Identity!.Name!) ?? throw new InvalidOperationException("A signed-in account is no longer configured.");
-
-    private static async Task<IResult> Owned(string id, ClaimsPrincipal user, StaffAccounts accounts, AgentDesk desk, Func<Handoff, StaffAccount, Task<IResult>> action)
+    private static async Task<IResult> Owned(string id, ClaimsPrincipal user, AgentDesk desk, Func<Handoff, StaffAccount, Task<IResult>> action)
     {
-        var agent = Agent(user, accounts);
+        var agent = StaffAccount.Of(user);
         var (outcome, handoff) = await desk.OwnedAsync(id, agent);
         return outcome switch
         {
@@ -118,10 +115,10 @@ public static class AgentConsoleApi
 
     /// <summary>Server-sent events: the agent's whole view now, and again after every change. While it is open the
     /// agent counts as present.</summary>
-    private static async Task StreamQueueAsync(HttpContext http, ClaimsPrincipal user, StaffAccounts accounts, ConsoleSnapshot snapshot,
+    private static async Task StreamQueueAsync(HttpContext http, ClaimsPrincipal user, ConsoleSnapshot snapshot,
         AgentPresence presence, HubNotifications notifications)
     {
-        var agent = Agent(user, accounts);
+        var agent = StaffAccount.Of(user);
         StartEvents(http);
         using var here = presence.Connect(agent.Name);
         var cancel = http.RequestAborted;

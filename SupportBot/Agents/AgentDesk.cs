@@ -20,7 +20,7 @@ public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenge
         {
             return (Outcome.NotFound, null);
         }
-        if (!await queue.AcceptAsync(id, agent.Name, clock.GetUtcNow()))
+        if (!await queue.AcceptAsync(id, agent.Name, agent.Shown, clock.GetUtcNow()))
         {
             return (Outcome.Taken, await queue.GetAsync(id)); // someone else was first, or the customer left
         }

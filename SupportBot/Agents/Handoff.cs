@@ -17,6 +17,7 @@ public sealed record Handoff(
     string ConversationKey,
     string Status,
     string? Agent,
+    string? AgentName,
     DateTimeOffset RequestedAt,
     DateTimeOffset? AcceptedAt,
     DateTimeOffset? EndedAt,

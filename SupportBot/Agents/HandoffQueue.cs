@@ -12,7 +12,7 @@ namespace SupportBot.Agents;
 /// change of owner is one conditional UPDATE, so of two agents accepting at once exactly one wins.</summary>
 public sealed class HandoffQueue(SqliteDatabase database)
 {
-    private const string Columns = "id, conversation_key, status, agent, requested_at, accepted_at, ended_at, told_position, request, reference";
+    private const string Columns = "id, conversation_key, status, agent, agent_name, requested_at, accepted_at, ended_at, told_position, request, reference";
 
     /// <summary>Queues the request unless the conversation already has an active handoff; answers the active one.</summary>
     public async Task<Handoff> EnqueueAsync(string id, HandoffRequest request, ConversationReference reference, DateTimeOffset now)
@@ -46,12 +46,13 @@ public sealed class HandoffQueue(SqliteDatabase database)
     }
 
     /// <summary>True for the one agent whose accept took the queued conversation.</summary>
-    public Task<bool> AcceptAsync(string id, string agent, DateTimeOffset now) => ChangeAsync(
-        "UPDATE handoff SET status = 'assigned', agent = $agent, accepted_at = $now WHERE id = $id AND status = 'queued'", id, agent, now);
+    public Task<bool> AcceptAsync(string id, string agent, string agentName, DateTimeOffset now) => database.WriteAsync((connection, transaction) =>
+        Execute(connection, transaction, "UPDATE handoff SET status = 'assigned', agent = $agent, agent_name = $name, accepted_at = $now WHERE id = $id AND status = 'queued'",
+            ("$id", id), ("$agent", agent), ("$name", agentName), ("$now", Time(now))) == 1);
 
     /// <summary>The owner passes the conversation back: it keeps its place (the time it first asked).</summary>
     public Task<bool> ReturnAsync(string id, string agent, DateTimeOffset now) => ChangeAsync(
-        "UPDATE handoff SET status = 'queued', agent = NULL, accepted_at = NULL, told_position = NULL WHERE id = $id AND status = 'assigned' AND agent = $agent", id, agent, now);
+        "UPDATE handoff SET status = 'queued', agent = NULL, agent_name = NULL, accepted_at = NULL, told_position = NULL WHERE id = $id AND status = 'assigned' AND agent = $agent", id, agent, now);
 
     public Task<bool> EndAsync(string id, string agent, DateTimeOffset now) => ChangeAsync(
         "UPDATE handoff SET status = 'ended', ended_at = $now WHERE id = $id AND status = 'assigned' AND agent = $agent", id, agent, now);
@@ -90,9 +91,9 @@ public sealed class HandoffQueue(SqliteDatabase database)
         Execute(connection, transaction, sql, ("$id", id), ("$agent", agent), ("$now", Time(now))) == 1);
 
     private Task<List<Handoff>> QueryAsync(string sql, params (string Name, object? Value)[] parameters) => ReadAsync(sql, r => new Handoff(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), Parse(r.GetString(4)),
-        r.IsDBNull(5) ? null : Parse(r.GetString(5)), r.IsDBNull(6) ? null : Parse(r.GetString(6)), r.IsDBNull(7) ? null : r.GetInt32(7),
-        BotJson.Deserialize<HandoffRequest>(r.GetString(8))!, BotJson.Deserialize<ConversationReference>(r.GetString(9))!), parameters);
+        r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), Parse(r.GetString(5)),
+        r.IsDBNull(6) ? null : Parse(r.GetString(6)), r.IsDBNull(7) ? null : Parse(r.GetString(7)), r.IsDBNull(8) ? null : r.GetInt32(8),
+        BotJson.Deserialize<HandoffRequest>(r.GetString(9))!, BotJson.Deserialize<ConversationReference>(r.GetString(10))!), parameters);
 
     private async Task<List<T>> ReadAsync<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {

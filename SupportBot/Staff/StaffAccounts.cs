@@ -24,6 +24,14 @@ public sealed record StaffAccount
     public List<string> Roles { get; init; } = [];
 
     public string Shown => string.IsNullOrWhiteSpace(DisplayName) ? Name : DisplayName;
+
+    /// <summary>The signed-in person, from their sign-in's claims (a password here, or an OpenID Connect provider).</summary>
+    public static StaffAccount Of(System.Security.Claims.ClaimsPrincipal user) => new()
+    {
+        Name = user.Identity?.Name ?? throw new InvalidOperationException("The signed-in user has no name."),
+        DisplayName = user.FindFirst(System.Security.Claims.ClaimTypes.GivenName)?.Value,
+        Roles = user.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value).ToList(),
+    };
 }
 
 /// <summary>The self-hosted sign-in's accounts: <c>Staff:Accounts</c> from configuration, or else <c>staff.json</c> in the

@@ -50,6 +50,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             conversation_key TEXT NOT NULL,
             status TEXT NOT NULL,
             agent TEXT,
+            agent_name TEXT,
             requested_at TEXT NOT NULL,
             accepted_at TEXT,
             ended_at TEXT,
