@@ -169,8 +169,10 @@ public sealed class AgentHubApiTests : IAsyncLifetime
         (await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/accept")).EnsureSuccessStatusCode();
         await second.WaitForMessageAsync("You're now number 1 in the queue");
 
+        await using var watching = await alice.OpenEventsAsync($"api/agent/handoffs/{Id(handoff)}/stream");
         (await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/return")).EnsureSuccessStatusCode();
         await first.WaitForMessageAsync("Alice has passed your conversation on");
+        await watching.EndedAsync(); // no longer hers: her view of the conversation closes
         var queue = (await alice.GetJsonAsync("api/agent/queue")).GetProperty("queue");
         Assert.Equal("Jane", queue[0].GetProperty("handoff").GetProperty("request").GetProperty("customerName").GetString()); // keeps her place
     }

@@ -131,6 +131,9 @@ public sealed class StaffClient : IDisposable
             }
         }
 
+        /// <summary>Completes when the server ends the stream.</summary>
+        public Task EndedAsync(TimeSpan? timeout = null) => _reader.WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
+
         public async ValueTask DisposeAsync()
         {
             await _stop.CancelAsync();

@@ -51,10 +51,11 @@ public static class AgentConsoleApi
                 notes = await queue.NotesAsync(handoff.Id),
             })));
         api.MapGet("/handoffs/{id}/stream", (string id, HttpContext http, ClaimsPrincipal user, AgentDesk desk,
-            SqliteTranscriptStore transcripts, TranscriptFeed feed) =>
-            Owned(id, user, desk, async (handoff, _) =>
+            SqliteTranscriptStore transcripts, TranscriptFeed feed, HubNotifications notifications) =>
+            Owned(id, user, desk, async (handoff, agent) =>
             {
-                await StreamConversationAsync(http, handoff, transcripts, feed);
+                await StreamConversationAsync(http, handoff, transcripts, feed, notifications,
+                    async () => (await desk.OwnedAsync(id, agent)).Outcome == AgentDesk.Outcome.Done);
                 return Results.Empty;
             }));
         api.MapPost("/handoffs/{id}/messages", (string id, TextBody body, ClaimsPrincipal user, AgentDesk desk) =>
@@ -144,8 +145,10 @@ public static class AgentConsoleApi
         }
     }
 
-    /// <summary>Server-sent events: the conversation's transcript so far, then each activity as it is stored.</summary>
-    private static async Task StreamConversationAsync(HttpContext http, Handoff handoff, SqliteTranscriptStore transcripts, TranscriptFeed feed)
+    /// <summary>Server-sent events: the conversation's transcript so far, then each activity as it is stored, for as
+    /// long as the agent owns the conversation (ended or passed on, the stream ends).</summary>
+    private static async Task StreamConversationAsync(HttpContext http, Handoff handoff, SqliteTranscriptStore transcripts, TranscriptFeed feed,
+        HubNotifications notifications, Func<Task<bool>> stillOwned)
     {
         var channel = handoff.Reference.ChannelId!;
         var conversation = handoff.Reference.Conversation!.Id!;
@@ -160,14 +163,32 @@ public static class AgentConsoleApi
                 await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
                 last = entry.Seq;
             }
+            var changed = notifications.NextChange;
+            var stored = live.Reader.WaitToReadAsync(cancel).AsTask();
             while (true)
             {
-                var entry = await live.Reader.ReadAsync(cancel);
-                if (entry.Seq > last && entry.Activity.ChannelId == channel)
+                if (await Task.WhenAny(stored, changed) == changed)
                 {
-                    await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
-                    last = entry.Seq;
+                    if (!await stillOwned())
+                    {
+                        return;
+                    }
+                    changed = notifications.NextChange;
+                    continue;
                 }
+                if (!await stored)
+                {
+                    return;
+                }
+                while (live.Reader.TryRead(out var entry))
+                {
+                    if (entry.Seq > last && entry.Activity.ChannelId == channel)
+                    {
+                        await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
+                        last = entry.Seq;
+                    }
+                }
+                stored = live.Reader.WaitToReadAsync(cancel).AsTask();
             }
         }
         catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)

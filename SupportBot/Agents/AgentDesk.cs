@@ -42,7 +42,7 @@ public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenge
         messenger.SendAsync(handoff.Reference, new Activity
         {
             Type = ActivityTypes.Message,
-            Text = text,
+            Text = Dialogs.Recognition.Redactor.Redact(text), // the transcript never holds a card number, whoever typed it
             TextFormat = "plain", // an agent's words are shown as written, never as markup
             From = new ChannelAccount { Name = agent.Shown, Role = RoleTypes.Bot },
             Entities = [AgentEntity(agent)],
@@ -92,6 +92,7 @@ public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenge
     public async Task UpdatePositionsAsync()
     {
         var queued = await queue.QueuedAsync();
+        var perPlace = await hub.WaitPerPlaceAsync();
         for (var i = 0; i < queued.Count; i++)
         {
             var handoff = queued[i];
@@ -105,7 +106,7 @@ public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenge
             {
                 continue; // passed back to the queue: the bot has just told them where they are
             }
-            var values = HandoffDialog.QueueValues(await hub.StatusAtAsync(position));
+            var values = HandoffDialog.QueueValues(hub.StatusAt(position, perPlace));
             var text = Template.Render(playbooks.Current.Playbook.Messages.HandoffPosition, values);
             await messenger.SendAsync(handoff.Reference, new Activity { Type = ActivityTypes.Message, Text = text });
         }

@@ -14,7 +14,7 @@ public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNoti
         var key = Key(context);
         var queued = await queue.QueuedAsync();
         var index = queued.FindIndex(h => h.ConversationKey == key);
-        return await StatusAtAsync(index < 0 ? null : index + 1);
+        return StatusAt(index < 0 ? null : index + 1, await WaitPerPlaceAsync());
     }
 
     public async Task<HubStatus> RequestAsync(ITurnContext context, HandoffRequest request, CancellationToken cancellationToken)
@@ -23,7 +23,7 @@ public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNoti
         // The id comes from the turn's activity: a re-run of the same turn finds its handoff instead of adding one.
         var handoff = await queue.EnqueueAsync(ConversationKeys.IdFor(Key(context), activity.Id), request, ConversationKeys.ReferenceOf(activity), clock.GetUtcNow());
         notifications.Raise();
-        return handoff.Status == HandoffStatus.Queued ? await StatusAsync(context, cancellationToken) : await StatusAtAsync(null);
+        return handoff.Status == HandoffStatus.Queued ? await StatusAsync(context, cancellationToken) : StatusAt(null, TimeSpan.Zero);
     }
 
     public async Task WithdrawAsync(ITurnContext context, CancellationToken cancellationToken)
@@ -40,19 +40,19 @@ public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNoti
         notifications.Raise();
     }
 
-    /// <summary>The estimate for a place in the queue: the median wait of recent conversations for each person ahead,
-    /// shared between the agents available now.</summary>
-    public async Task<HubStatus> StatusAtAsync(int? position)
+    /// <summary>How long each place in the queue adds to a wait: the median wait of recent conversations (at least 30 s).</summary>
+    public async Task<TimeSpan> WaitPerPlaceAsync()
     {
-        var available = presence.AvailableCount;
-        if (position is null)
-        {
-            return new HubStatus(available, null, null);
-        }
         var waits = await queue.RecentWaitsAsync(20);
         var median = waits.Count == 0 ? DefaultWait : waits.Order().ElementAt(waits.Count / 2);
-        var perPlace = median < TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : median;
-        return new HubStatus(available, position, perPlace * position.Value / Math.Max(1, available));
+        return median < TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : median;
+    }
+
+    /// <summary>The estimate for a place in the queue: a wait per place ahead, shared between the agents available now.</summary>
+    public HubStatus StatusAt(int? position, TimeSpan perPlace)
+    {
+        var available = presence.AvailableCount;
+        return new HubStatus(available, position, position is null ? null : perPlace * position.Value / Math.Max(1, available));
     }
 
     internal static FollowUp FollowUpOf(ITurnContext context, FollowUpRequest followUp, TimeProvider clock)

@@ -10,17 +10,13 @@ public sealed class ConsoleSnapshot(HandoffQueue queue, AgentPresence presence, 
     public async Task<object> ForAsync(StaffAccount agent)
     {
         var queued = await queue.QueuedAsync();
-        var estimates = new List<TimeSpan?>();
-        for (var i = 0; i < queued.Count; i++)
-        {
-            estimates.Add((await hub.StatusAtAsync(i + 1)).EstimatedWait);
-        }
+        var perPlace = await hub.WaitPerPlaceAsync();
         return new
         {
             me = new { name = agent.Name, displayName = agent.Shown, status = presence.StatusOf(agent.Name) },
             agentsAvailable = presence.AvailableCount,
             now = clock.GetUtcNow(),
-            queue = queued.Select((h, i) => new { position = i + 1, estimatedWaitSeconds = estimates[i]?.TotalSeconds, handoff = View(h) }),
+            queue = queued.Select((h, i) => new { position = i + 1, estimatedWaitSeconds = hub.StatusAt(i + 1, perPlace).EstimatedWait?.TotalSeconds, handoff = View(h) }),
             mine = (await queue.AssignedToAsync(agent.Name)).Select(View),
             followUps = await queue.OpenFollowUpsAsync(),
             cannedReplies = playbooks.Current.Playbook.CannedReplies,
