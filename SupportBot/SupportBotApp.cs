@@ -103,6 +103,7 @@ public static class SupportBotApp
             Dialogs.Turns.IMiddleware[] middleware =
             [
                 sp.GetRequiredService<TeamsTenantGuard>(), // other organisations' traffic goes no further
+                sp.GetRequiredService<TeamsAgentChannel>(), // agents on Teams are not customers
                 new DeadEndGuardMiddleware(() => playbooks.Current, message => logger.LogWarning("{Message}", message)),
                 new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>()),
             ];
@@ -119,6 +120,8 @@ public static class SupportBotApp
     {
         var mode = builder.Configuration["Handoff:Mode"] is { Length: > 0 } configured ? configured.Trim() : "Hub";
         builder.Services.AddSingleton((builder.Configuration.GetSection("Handoff").Get<HubOptions>() ?? new HubOptions()).Validate());
+        builder.Services.AddSingleton((builder.Configuration.GetSection("Teams:AgentChannel").Get<TeamsAgentChannelOptions>() ?? new TeamsAgentChannelOptions()).Validate());
+        builder.Services.AddSingleton<TeamsAgentChannel>();
         builder.Services.AddSingleton<HubNotifications>();
         builder.Services.AddSingleton<HandoffQueue>();
         builder.Services.AddSingleton<AgentPresence>();

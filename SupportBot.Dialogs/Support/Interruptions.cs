@@ -15,6 +15,14 @@ public static class Interruptions
             || playbook.HandoffPhrases.Any(p => normalized.Contains($" {ChoiceRecognizer.Normalize(p)} ", StringComparison.Ordinal));
     }
 
+    /// <summary>The words are a handoff phrase or the choice and nothing more, so they say nothing about the need.</summary>
+    public static bool IsOnlyAskingForPerson(string text, Playbook.Playbook playbook)
+    {
+        var normalized = ChoiceRecognizer.Normalize(text);
+        return normalized == ChoiceRecognizer.Normalize(playbook.Choices.TalkToPerson)
+            || playbook.HandoffPhrases.Any(p => normalized == ChoiceRecognizer.Normalize(p));
+    }
+
     public static bool IsStartOver(string text) => StartOver.Contains(ChoiceRecognizer.Normalize(text));
 
     public static bool IsHelp(string text) => Help.Contains(ChoiceRecognizer.Normalize(text));

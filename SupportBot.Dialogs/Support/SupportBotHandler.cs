@@ -103,6 +103,10 @@ public sealed class SupportBotHandler : ActivityHandler
         }
         if (Interruptions.AsksForPerson(text, playbook))
         {
+            if (!Interruptions.IsOnlyAskingForPerson(text, playbook))
+            {
+                supportCase.CustomerSaid.Add(Redactor.Redact(text)); // "my parcel is late, can I talk to someone?": the person reads it
+            }
             await dc.CancelAllDialogsAsync(cancellationToken);
             await SettleAsync(dc, await dc.BeginDialogAsync(DialogIds.Handoff, null, cancellationToken), cancellationToken);
             return;

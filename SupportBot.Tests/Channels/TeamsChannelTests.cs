@@ -12,7 +12,7 @@ namespace SupportBot.Tests.Channels;
 
 /// <summary>A bot as Teams meets it in production: channel JWTs checked, and its replies posted to the (fake) Bot
 /// Connector with its own token, which MSAL fetches from a loopback Entra token endpoint over HTTPS.</summary>
-public sealed class TeamsBot : IAsyncLifetime
+public class TeamsBot : IAsyncLifetime
 {
     public const string AppId = "5b3c1f0e-8a1d-4c55-9a9e-2f6d8d7e4c21";
     public const string Secret = "teams-test-secret";
@@ -39,8 +39,10 @@ public sealed class TeamsBot : IAsyncLifetime
             ["EntraAuthority"] = Identity.EntraAuthority,
             ["Teams:AllowedTenants"] = $"{Tenant}, 0f9e8d7c-6b5a-4321-8fed-cba987654321",
             ["Playbook:Path"] = TestPlaybooks.AlwaysOpen, // handoffs queue whenever the tests run
-        }, configureServices: services => services.AddSingleton(msal));
+        }.Concat(MoreSettings()).ToDictionary(), configureServices: services => services.AddSingleton(msal));
     }
+
+    protected virtual IEnumerable<KeyValuePair<string, string?>> MoreSettings() => [];
 
     public async Task DisposeAsync()
     {

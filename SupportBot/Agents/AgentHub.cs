@@ -4,7 +4,8 @@ using SupportBot.Dialogs.Turns;
 namespace SupportBot.Agents;
 
 /// <summary>The built-in hub (the default): customers wait in the persisted queue for agents signed in to the console.</summary>
-public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNotifications notifications, TimeProvider clock) : IHandoffHub
+public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNotifications notifications, TimeProvider clock,
+    TeamsAgentChannelOptions? teams = null) : IHandoffHub
 {
     /// <summary>Until there is history, a conversation is assumed to wait this long for a free person.</summary>
     private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(2);
@@ -51,7 +52,8 @@ public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNoti
     /// <summary>The estimate for a place in the queue: a wait per place ahead, shared between the agents available now.</summary>
     public HubStatus StatusAt(int? position, TimeSpan perPlace)
     {
-        var available = presence.AvailableCount;
+        // Nobody knows who is on duty in a Teams channel: in business hours it counts as one agent.
+        var available = presence.AvailableCount + (teams?.Enabled == true ? 1 : 0);
         return new HubStatus(available, position, position is null ? null : perPlace * position.Value / Math.Max(1, available));
     }
 

@@ -22,6 +22,7 @@ public sealed record Handoff(
     DateTimeOffset? AcceptedAt,
     DateTimeOffset? EndedAt,
     int? ToldPosition,
+    string? TeamsThread,
     HandoffRequest Request,
     ConversationReference Reference);
 

@@ -12,7 +12,7 @@ namespace SupportBot.Agents;
 /// change of owner is one conditional UPDATE, so of two agents accepting at once exactly one wins.</summary>
 public sealed class HandoffQueue(SqliteDatabase database)
 {
-    private const string Columns = "id, conversation_key, status, agent, agent_name, requested_at, accepted_at, ended_at, told_position, request, reference";
+    private const string Columns = "id, conversation_key, status, agent, agent_name, requested_at, accepted_at, ended_at, told_position, teams_thread, request, reference";
 
     /// <summary>Queues the request unless the conversation already has an active handoff; answers the active one.</summary>
     public async Task<Handoff> EnqueueAsync(string id, HandoffRequest request, ConversationReference reference, DateTimeOffset now)
@@ -55,7 +55,7 @@ public sealed class HandoffQueue(SqliteDatabase database)
 
     /// <summary>The owner passes the conversation back: it keeps its place (the time it first asked).</summary>
     public Task<bool> ReturnAsync(string id, string agent, DateTimeOffset now) => ChangeAsync(
-        "UPDATE handoff SET status = 'queued', agent = NULL, agent_name = NULL, accepted_at = NULL, told_position = NULL WHERE id = $id AND status = 'assigned' AND agent = $agent", id, agent, now);
+        "UPDATE handoff SET status = 'queued', agent = NULL, agent_name = NULL, accepted_at = NULL, told_position = NULL, teams_thread = NULL, announced_at = NULL WHERE id = $id AND status = 'assigned' AND agent = $agent", id, agent, now);
 
     public Task<bool> EndAsync(string id, string agent, DateTimeOffset now) => ChangeAsync(
         "UPDATE handoff SET status = 'ended', ended_at = $now WHERE id = $id AND status = 'assigned' AND agent = $agent", id, agent, now);
@@ -63,6 +63,20 @@ public sealed class HandoffQueue(SqliteDatabase database)
     /// <summary>The customer stopped waiting (back to the bot, or left a message).</summary>
     public Task<bool> WithdrawAsync(string conversationKey, DateTimeOffset now) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
         "UPDATE handoff SET status = 'withdrawn', ended_at = $now WHERE conversation_key = $key AND status = 'queued'", ("$key", conversationKey), ("$now", Time(now))) > 0);
+
+    /// <summary>Queued handoffs not yet posted to the Teams agents' channel, oldest first.</summary>
+    public Task<List<Handoff>> UnannouncedAsync() =>
+        QueryAsync($"SELECT {Columns} FROM handoff WHERE status = 'queued' AND announced_at IS NULL ORDER BY requested_at, id");
+
+    public Task MarkAnnouncedAsync(string id, DateTimeOffset now) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
+        "UPDATE handoff SET announced_at = $now WHERE id = $id", ("$id", id), ("$now", Time(now))));
+
+    /// <summary>The Teams thread where the agent who accepted from Teams talks to the customer.</summary>
+    public Task SetTeamsThreadAsync(string id, string thread) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
+        "UPDATE handoff SET teams_thread = $thread WHERE id = $id", ("$id", id), ("$thread", thread)));
+
+    public async Task<Handoff?> ByTeamsThreadAsync(string thread) =>
+        (await QueryAsync($"SELECT {Columns} FROM handoff WHERE teams_thread = $thread AND status = 'assigned'", ("$thread", thread))).FirstOrDefault();
 
     public Task SetToldPositionAsync(string id, int position) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
         "UPDATE handoff SET told_position = $position WHERE id = $id", ("$id", id), ("$position", position)));
@@ -96,7 +110,7 @@ public sealed class HandoffQueue(SqliteDatabase database)
     private Task<List<Handoff>> QueryAsync(string sql, params (string Name, object? Value)[] parameters) => ReadAsync(sql, r => new Handoff(
         r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), Parse(r.GetString(5)),
         r.IsDBNull(6) ? null : Parse(r.GetString(6)), r.IsDBNull(7) ? null : Parse(r.GetString(7)), r.IsDBNull(8) ? null : r.GetInt32(8),
-        BotJson.Deserialize<HandoffRequest>(r.GetString(9))!, BotJson.Deserialize<ConversationReference>(r.GetString(10))!), parameters);
+        r.IsDBNull(9) ? null : r.GetString(9), BotJson.Deserialize<HandoffRequest>(r.GetString(10))!, BotJson.Deserialize<ConversationReference>(r.GetString(11))!), parameters);
 
     private async Task<List<T>> ReadAsync<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {

@@ -1,8 +1,10 @@
 namespace SupportBot.Agents;
 
-/// <summary>After every change in the hub, tells waiting customers whose place in the queue moved up; and now and then
+/// <summary>After every change in the hub, tells waiting customers whose place in the queue moved up and posts new
+/// requests to the Teams agents' channel (if there is one); and now and then
 /// passes back to the queue what agents who went away were holding (<c>Handoff:AgentAbsentTimeout</c>).</summary>
-public sealed class QueueWatcher(HubNotifications notifications, AgentDesk desk, HubOptions options, ILogger<QueueWatcher> logger) : BackgroundService
+public sealed class QueueWatcher(HubNotifications notifications, AgentDesk desk, HubOptions options, TeamsAgentChannelOptions teams,
+    TeamsAgentChannel teamsChannel, ILogger<QueueWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,6 +17,10 @@ public sealed class QueueWatcher(HubNotifications notifications, AgentDesk desk,
             {
                 await desk.ReturnAbandonedAsync(options.AgentAbsentTimeout);
                 await desk.UpdatePositionsAsync();
+                if (teams.Enabled)
+                {
+                    await teamsChannel.AnnounceAsync();
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

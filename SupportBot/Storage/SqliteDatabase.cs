@@ -55,6 +55,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
             accepted_at TEXT,
             ended_at TEXT,
             told_position INTEGER,
+            announced_at TEXT,
+            teams_thread TEXT,
             request TEXT NOT NULL,
             reference TEXT NOT NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS handoff_active ON handoff (conversation_key) WHERE status IN ('queued', 'assigned');
