@@ -9,6 +9,9 @@ public interface ITranscriptLogger
     Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken);
 }
 
+/// <summary>Stores the customer's activity and the bot's replies in one write when the replies are delivered (after
+/// the turn's state is stored), so a turn costs one transcript write. A turn that fails still stores the customer's
+/// activity before the failure goes on (the apology that follows is stored after it).</summary>
 public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext context, Func<CancellationToken, Task> next, CancellationToken cancellationToken)
@@ -20,7 +23,8 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
         {
             from.Role ??= RoleTypes.User;
         }
-        await logger.LogActivitiesAsync([Redacted(incoming)], cancellationToken);
+        // Stored as it arrived: the bot may change the activity while it runs (mentions stripped, card submits as text).
+        var received = Redacted(incoming, copy: true);
 
         context.OnSendActivities(async (ctx, replies, sendNext) =>
         {
@@ -31,22 +35,39 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
                     bot.Role ??= RoleTypes.Bot;
                 }
             }
-            await logger.LogActivitiesAsync(replies.Select(Redacted).ToList(), cancellationToken);
+            await logger.LogActivitiesAsync([received, .. replies.Select(r => Redacted(r, copy: false))], cancellationToken);
             await sendNext();
         });
 
-        await next(cancellationToken);
+        try
+        {
+            await next(cancellationToken);
+        }
+        catch (Exception)
+        {
+            try
+            {
+                await logger.LogActivitiesAsync([received], CancellationToken.None);
+            }
+            catch (State.StorageUnavailableException)
+            {
+                // A store that is down must not hide the failure that ended the turn.
+            }
+            throw;
+        }
     }
 
-    /// <summary>A copy with secrets masked; the bot itself still works with what the customer typed.</summary>
-    private static Activity Redacted(Activity activity)
+    /// <summary>With secrets masked; the bot itself still works with what the customer typed. A copy when asked for
+    /// or when something was masked.</summary>
+    private static Activity Redacted(Activity activity, bool copy)
     {
-        if (activity.Text is not { } text || Recognition.Redactor.Redact(text) is var redacted && redacted == text)
+        var text = activity.Text is { } t ? Recognition.Redactor.Redact(t) : null;
+        if (!copy && text == activity.Text)
         {
             return activity;
         }
-        var copy = BotJson.Clone(activity);
-        copy.Text = redacted;
-        return copy;
+        var clone = BotJson.Clone(activity);
+        clone.Text = text;
+        return clone;
     }
 }

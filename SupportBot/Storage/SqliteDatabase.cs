@@ -51,6 +51,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly SqliteConnection _writer;
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writeLoop;
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal); // the writer's only
 
     public SqliteDatabase(string path)
     {
@@ -86,6 +87,23 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return write.Completion.Task;
     }
 
+    /// <summary>A command on the writer connection for a write's own statements: compiled by SQLite once and reused
+    /// by every later write with the same text. Only inside a write; parameters keep their last values.</summary>
+    public SqliteCommand Command(SqliteTransaction transaction, string sql)
+    {
+        if (transaction.Connection != _writer)
+        {
+            throw new InvalidOperationException("Prepared commands belong to the writer: use them only inside WriteAsync.");
+        }
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            _prepared[sql] = command = _writer.CreateCommand();
+            command.CommandText = sql;
+        }
+        command.Transaction = transaction;
+        return command;
+    }
+
     private async Task WriteLoopAsync()
     {
         var batch = new List<Write>(MaxBatch);
@@ -100,16 +118,16 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 using var transaction = _writer.BeginTransaction();
                 foreach (var write in batch)
                 {
-                    transaction.Save("w");
+                    Command(transaction, "SAVEPOINT w").ExecuteNonQuery();
                     try
                     {
                         write.Run(_writer, transaction);
-                        transaction.Release("w");
+                        Command(transaction, "RELEASE w").ExecuteNonQuery();
                     }
                     catch (Exception e)
                     {
-                        transaction.Rollback("w");
-                        transaction.Release("w");
+                        Command(transaction, "ROLLBACK TO w").ExecuteNonQuery();
+                        Command(transaction, "RELEASE w").ExecuteNonQuery();
                         write.Failed = e is SqliteException ? new StorageUnavailableException($"Writing to {Path} failed: {e.Message}", e) : e;
                     }
                 }
@@ -129,6 +147,10 @@ public sealed class SqliteDatabase : IAsyncDisposable
     {
         _writes.Writer.TryComplete();
         await _writeLoop;
+        foreach (var command in _prepared.Values)
+        {
+            await command.DisposeAsync();
+        }
         await _writer.DisposeAsync();
     }
 
@@ -171,5 +193,23 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
 
         public override void Fail(Exception failure) => Completion.TrySetException(failure);
+    }
+}
+
+internal static class SqliteCommandExtensions
+{
+    /// <summary>Sets a parameter of a reused command, adding it the first time.</summary>
+    public static SqliteCommand Bind(this SqliteCommand command, string name, object value)
+    {
+        var index = command.Parameters.IndexOf(name);
+        if (index < 0)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        else
+        {
+            command.Parameters[index].Value = value;
+        }
+        return command;
     }
 }

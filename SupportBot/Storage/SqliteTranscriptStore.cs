@@ -20,28 +20,19 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
 
         var stored = await database.WriteAsync((connection, transaction) =>
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
+            var command = database.Command(transaction, """
                 INSERT OR IGNORE INTO transcript (channel_id, conversation_id, activity_id, timestamp, json)
-                VALUES ($channel, $conversation, $id, $timestamp, $json) RETURNING seq
-                """;
-            var channel = command.Parameters.Add("$channel", SqliteType.Text);
-            var conversation = command.Parameters.Add("$conversation", SqliteType.Text);
-            var id = command.Parameters.Add("$id", SqliteType.Text);
-            var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
-            var json = command.Parameters.Add("$json", SqliteType.Text);
+                VALUES ($channel, $conversation, $id, $timestamp, $json)
+                """);
             var entries = new List<TranscriptEntry>(rows.Count);
             foreach (var row in rows)
             {
-                channel.Value = row.Activity.ChannelId ?? "";
-                conversation.Value = row.Conversation;
-                id.Value = row.Activity.Id;
-                timestamp.Value = row.Activity.Timestamp!.Value.ToString("O");
-                json.Value = row.Json;
-                if (command.ExecuteScalar() is long seq)
+                command.Bind("$channel", row.Activity.ChannelId ?? "").Bind("$conversation", row.Conversation).Bind("$id", row.Activity.Id!)
+                    .Bind("$timestamp", row.Activity.Timestamp!.Value.ToString("O")).Bind("$json", row.Json);
+                // Nothing changed: an activity already stored (a redelivery, a re-run turn) keeps its place.
+                if (command.ExecuteNonQuery() == 1)
                 {
-                    entries.Add(new TranscriptEntry(seq, row.Activity));
+                    entries.Add(new TranscriptEntry(SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle), row.Activity));
                 }
             }
             return entries;
