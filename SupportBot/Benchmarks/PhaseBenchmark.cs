@@ -81,12 +81,12 @@ public static class PhaseBenchmark
         Row("whole turn, SQLite state + SQLite transcript", sqlite.Turn, "as the server runs it, without HTTP");
         Row("  SQLite state read (conversation + user)", storage.Reads, "one call per turn");
         Row("  SQLite state write (changed keys, ETag-checked)", storage.Writes, "one call per turn");
-        Row("  SQLite transcript write", transcript.Writes, $"{transcript.Writes.Count / (double)sqlite.Turn.Count:F1} calls per turn (incoming, replies)");
+        Row("  SQLite transcript write", transcript.Writes, $"{transcript.Writes.Count / (double)sqlite.Turn.Count:F1} calls per turn (the incoming activity with its replies)");
         var perTurn = new[]
         {
             ("state read", storage.Reads.Sum / sqlite.Turn.Count),
             ("state write", storage.Writes.Sum / sqlite.Turn.Count),
-            ("transcript writes", transcript.Writes.Sum / sqlite.Turn.Count),
+            ("transcript write", transcript.Writes.Sum / sqlite.Turn.Count),
         };
         var rest = sqlite.Turn.Mean - perTurn.Sum(p => p.Item2);
         Console.WriteLine();
