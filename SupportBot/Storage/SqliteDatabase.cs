@@ -197,21 +197,3 @@ public sealed class SqliteDatabase : IAsyncDisposable
         public override void Fail(Exception failure) => Completion.TrySetException(failure);
     }
 }
-
-internal static class SqliteCommandExtensions
-{
-    /// <summary>Sets a parameter of a reused command, adding it the first time.</summary>
-    public static SqliteCommand Bind(this SqliteCommand command, string name, object value)
-    {
-        var index = command.Parameters.IndexOf(name);
-        if (index < 0)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        else
-        {
-            command.Parameters[index].Value = value;
-        }
-        return command;
-    }
-}
