@@ -1,4 +1,5 @@
 using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
 
 namespace SupportBot.Dialogs.Turns;
 
@@ -9,9 +10,10 @@ public interface ITranscriptLogger
     Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken);
 }
 
-/// <summary>Stores the customer's activity and the bot's replies in one write when the replies are delivered (after
-/// the turn's state is stored), so a turn costs one transcript write. A turn that fails still stores the customer's
-/// activity before the failure goes on (the apology that follows is stored after it).</summary>
+/// <summary>Stores the customer's activity and the bot's replies in one write when the replies are delivered, so a turn
+/// costs one transcript write; with an <see cref="ITurnStore"/> that write also commits the turn's state, held back
+/// until then (one commit per turn). A turn that fails still stores the customer's activity before the failure goes
+/// on (the apology that follows is stored after it).</summary>
 public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext context, Func<CancellationToken, Task> next, CancellationToken cancellationToken)
@@ -25,6 +27,12 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
         }
         // Stored as it arrived: the bot may change the activity while it runs (mentions stripped, card submits as text).
         var received = Redacted(incoming, copy: true);
+        var turnStore = logger as ITurnStore;
+        var state = turnStore is null ? null : new DeferredStateWrite(turnStore.CanCommit);
+        if (state is not null)
+        {
+            context.TurnState[DeferredStateWrite.TurnStateKey] = state;
+        }
 
         context.OnSendActivities(async (ctx, replies, sendNext) =>
         {
@@ -35,7 +43,23 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
                     bot.Role ??= RoleTypes.Bot;
                 }
             }
-            await logger.LogActivitiesAsync([received, .. replies.Select(r => Redacted(r, copy: false))], cancellationToken);
+            List<Activity> activities = [received, .. replies.Select(r => Redacted(r, copy: false))];
+            try
+            {
+                if (state?.Storage is { } storage)
+                {
+                    state.Stored(await turnStore!.CommitTurnAsync(storage, state.Changes, activities, cancellationToken));
+                }
+                else
+                {
+                    await logger.LogActivitiesAsync(activities, cancellationToken);
+                }
+            }
+            catch (Exception)
+            {
+                await LogReceivedAsync(received);
+                throw;
+            }
             await sendNext();
         });
 
@@ -45,15 +69,21 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
         }
         catch (Exception)
         {
-            try
-            {
-                await logger.LogActivitiesAsync([received], CancellationToken.None);
-            }
-            catch (State.StorageUnavailableException)
-            {
-                // A store that is down must not hide the failure that ended the turn.
-            }
+            await LogReceivedAsync(received);
             throw;
+        }
+    }
+
+    /// <summary>The customer's activity of a turn that failed (a re-run after a state conflict stores it once).</summary>
+    private async Task LogReceivedAsync(Activity received)
+    {
+        try
+        {
+            await logger.LogActivitiesAsync([received], CancellationToken.None);
+        }
+        catch (StorageUnavailableException)
+        {
+            // A store that is down must not hide the failure that ended the turn.
         }
     }
 
