@@ -80,7 +80,10 @@ public static class PhaseBenchmark
         var sqlite = await TurnsAsync(storage, transcript, playbooks, conversations, script);
         Row("whole turn, SQLite state + SQLite transcript", sqlite.Turn, "as the server runs it, without HTTP");
         Row("  SQLite state read (conversation + user)", storage.Reads, "one call per turn");
-        Row("  SQLite state write on its own", storage.Writes, $"{storage.Writes.Count / (double)sqlite.Turn.Count:F1} calls per turn (state goes with the transcript)");
+        if (storage.Writes.Count > 0)
+        {
+            Row("  SQLite state write on its own", storage.Writes, $"{storage.Writes.Count / (double)sqlite.Turn.Count:F1} calls per turn (state goes with the transcript)");
+        }
         Row("  SQLite commit: transcript + state changes", transcript.Writes,
             $"{transcript.Writes.Count / (double)sqlite.Turn.Count:F1} calls per turn (the incoming activity, its replies, the turn's state)");
         var perTurn = new[]
