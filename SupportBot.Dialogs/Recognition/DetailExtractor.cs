@@ -7,7 +7,9 @@ namespace SupportBot.Dialogs.Recognition;
 /// never asks for them again.</summary>
 public static partial class DetailExtractor
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(50);
+    // Wall-clock time: on a busy machine a thread can be paused for tens of milliseconds in the middle of a match
+    // (50 ms lost an order number under the 500-conversation load test); a runaway admin pattern still stops.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
 
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
     private static partial Regex Email();

@@ -53,12 +53,20 @@ public sealed class BotStateSet(params BotState[] states)
 
         var storage = SingleStorage(states);
         var changes = changed.ToDictionary(c => c.Cached.Key, c => new StoreItem(c.Json, c.Cached.ETag));
-        var etags = await storage.WriteAsync(changes, cancellationToken);
-        foreach (var (cached, json) in changed)
+        void Stored(IReadOnlyDictionary<string, string> etags)
         {
-            cached.ETag = etags[cached.Key];
-            cached.StoredJson = json;
+            foreach (var (cached, json) in changed)
+            {
+                cached.ETag = etags[cached.Key];
+                cached.StoredJson = json;
+            }
         }
+        // Committed later with the turn's transcript when the turn allows it; a conflict then re-runs the turn as well.
+        if (context.Get<DeferredStateWrite>(DeferredStateWrite.TurnStateKey) is { } deferred && deferred.TryAdd(storage, changes, Stored))
+        {
+            return;
+        }
+        Stored(await storage.WriteAsync(changes, cancellationToken));
     }
 
     private static IStorage SingleStorage(IReadOnlyList<BotState> states)

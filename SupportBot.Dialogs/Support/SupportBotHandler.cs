@@ -55,7 +55,7 @@ public sealed class SupportBotHandler : ActivityHandler
             // gets them again, with the same ids; through the connector they were sent (or kept as undelivered).
             if (context.Activity.DeliveryMode == DeliveryModes.ExpectReplies)
             {
-                foreach (var reply in last.Replies)
+                foreach (var reply in last.Replies.Deserialize<List<Activity>>(BotJson.Options) ?? [])
                 {
                     await context.SendActivityAsync(reply, cancellationToken);
                 }
@@ -68,7 +68,7 @@ public sealed class SupportBotHandler : ActivityHandler
             && context is TurnContext { PendingReplies.Count: > 0 } turn)
         {
             // Stored in the same row as the state the turn produced, so both are committed together or not at all.
-            await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId, turn.PendingReplies.Select(BotJson.Clone).ToList()), cancellationToken);
+            await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId, JsonSerializer.SerializeToElement(turn.PendingReplies, BotJson.Options)), cancellationToken);
         }
         await _state.SaveAllChangesAsync(context, cancellationToken);
     }
@@ -269,5 +269,6 @@ public sealed class SupportBotHandler : ActivityHandler
     }
 }
 
-/// <summary>The last activity the bot answered in a conversation and its replies, ids included.</summary>
-public sealed record AnsweredTurn(string ActivityId, List<Activity> Replies);
+/// <summary>The last activity the bot answered in a conversation and its replies, ids included. The replies stay JSON
+/// (an array of activities): every turn stores them, only a redelivery reads them.</summary>
+public sealed record AnsweredTurn(string ActivityId, JsonElement Replies);

@@ -1,4 +1,5 @@
 using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
 
 namespace SupportBot.Dialogs.Turns;
 
@@ -9,6 +10,10 @@ public interface ITranscriptLogger
     Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken);
 }
 
+/// <summary>Stores the customer's activity and the bot's replies in one write when the replies are delivered, so a turn
+/// costs one transcript write; with an <see cref="ITurnStore"/> that write also commits the turn's state, held back
+/// until then (one commit per turn). A turn that fails still stores the customer's activity before the failure goes
+/// on (the apology that follows is stored after it).</summary>
 public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext context, Func<CancellationToken, Task> next, CancellationToken cancellationToken)
@@ -20,7 +25,14 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
         {
             from.Role ??= RoleTypes.User;
         }
-        await logger.LogActivitiesAsync([Redacted(incoming)], cancellationToken);
+        // Stored as it arrived: the bot may change the activity while it runs (mentions stripped, card submits as text).
+        var received = Redacted(incoming, copy: true);
+        var turnStore = logger as ITurnStore;
+        var state = turnStore is null ? null : new DeferredStateWrite(turnStore.CanCommit);
+        if (state is not null)
+        {
+            context.TurnState[DeferredStateWrite.TurnStateKey] = state;
+        }
 
         context.OnSendActivities(async (ctx, replies, sendNext) =>
         {
@@ -31,22 +43,61 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
                     bot.Role ??= RoleTypes.Bot;
                 }
             }
-            await logger.LogActivitiesAsync(replies.Select(Redacted).ToList(), cancellationToken);
+            List<Activity> activities = [received, .. replies.Select(r => Redacted(r, copy: false))];
+            try
+            {
+                if (state?.Storage is { } storage)
+                {
+                    state.Stored(await turnStore!.CommitTurnAsync(storage, state.Changes, activities, cancellationToken));
+                }
+                else
+                {
+                    await logger.LogActivitiesAsync(activities, cancellationToken);
+                }
+            }
+            catch (Exception)
+            {
+                await LogReceivedAsync(received);
+                throw;
+            }
             await sendNext();
         });
 
-        await next(cancellationToken);
+        try
+        {
+            await next(cancellationToken);
+        }
+        catch (Exception)
+        {
+            await LogReceivedAsync(received);
+            throw;
+        }
     }
 
-    /// <summary>A copy with secrets masked; the bot itself still works with what the customer typed.</summary>
-    private static Activity Redacted(Activity activity)
+    /// <summary>The customer's activity of a turn that failed (a re-run after a state conflict stores it once).</summary>
+    private async Task LogReceivedAsync(Activity received)
     {
-        if (activity.Text is not { } text || Recognition.Redactor.Redact(text) is var redacted && redacted == text)
+        try
+        {
+            await logger.LogActivitiesAsync([received], CancellationToken.None);
+        }
+        catch (StorageUnavailableException)
+        {
+            // A store that is down must not hide the failure that ended the turn.
+        }
+    }
+
+    /// <summary>With secrets masked; the bot itself still works with what the customer typed. A copy when asked for
+    /// or when something was masked.</summary>
+    private static Activity Redacted(Activity activity, bool copy)
+    {
+        var text = activity.Text is { } t ? Recognition.Redactor.Redact(t) : null;
+        if (!copy && text == activity.Text)
         {
             return activity;
         }
-        var copy = BotJson.Clone(activity);
-        copy.Text = redacted;
-        return copy;
+        var clone = BotJson.Clone(activity);
+        clone.Text = text;
+        return clone;
     }
 }

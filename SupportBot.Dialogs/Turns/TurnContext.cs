@@ -34,20 +34,17 @@ public sealed class TurnContext(Activity activity) : ITurnContext
         return this;
     }
 
-    /// <summary>Runs the send handlers over the queued replies, then <paramref name="deliver"/>.</summary>
+    /// <summary>Runs the send handlers over the queued replies, then <paramref name="deliver"/> if there are any. The
+    /// handlers run even for a turn without replies: the transcript stores the customer's activity there.</summary>
     public async Task DeliverAsync(Func<IReadOnlyList<Activity>, Task> deliver)
     {
         var replies = _pending.ToArray();
         _pending.Clear();
-        if (replies.Length == 0)
-        {
-            return;
-        }
 
         await Run(0);
 
-        Task Run(int index) => index == _sendHandlers.Count
-            ? deliver(replies)
-            : _sendHandlers[index](this, replies, () => Run(index + 1));
+        Task Run(int index) => index < _sendHandlers.Count
+            ? _sendHandlers[index](this, replies, () => Run(index + 1))
+            : replies.Length > 0 ? deliver(replies) : Task.CompletedTask;
     }
 }

@@ -21,13 +21,15 @@ public sealed class TurnRunner(MiddlewarePipeline pipeline, IBot bot)
             try
             {
                 await pipeline.RunAsync(context, bot, cancellationToken);
+                // State may be committed only here, with the transcript, just before the replies go out: a conflict
+                // found then is re-run like one found during the turn (no reply has been delivered yet).
+                await context.DeliverAsync(deliver);
             }
             catch (StorageConflictException) when (attempt < MaxAttempts)
             {
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
                 continue;
             }
-            await context.DeliverAsync(deliver);
             return context;
         }
     }

@@ -71,7 +71,7 @@ public sealed class HandoffBrowserTests(WebChatFixture fixture, ITestOutputHelpe
         await Expect(customer.FromBot("How would you like us to get back to you?")).ToHaveCountAsync(1);
         await customer.SendAsync("jane@example.com");
         await customer.SuggestedAction("Nothing to add").ClickAsync();
-        await Expect(customer.FromBot("within 24 hours")).ToHaveCountAsync(1);
+        await Expect(customer.FromBot("get back to you at jane@example.com")).ToHaveCountAsync(1);
 
         await using var agentContext = await fixture.NewVisitorAsync(); // closing it signs the agent out of presence
         var agent = await SignInAsync(agentContext);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SupportBot.Dialogs.Recognition;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.Support;
 using SupportBot.Dialogs.Turns;
@@ -20,7 +21,15 @@ public sealed class ExternalHub(HandoffQueue queue, SqliteTranscriptStore transc
     {
         var incoming = context.Activity;
         var stored = await transcripts.GetConversationAsync(incoming.ChannelId!, incoming.Conversation!.Id!, 0, int.MaxValue, cancellationToken);
-        var activities = stored.Select(e => e.Activity).Where(a => a.Type == ActivityTypes.Message).TakeLast(MaxTranscript).ToList();
+        var activities = stored.Select(e => e.Activity).ToList();
+        if (activities.All(a => a.Id != incoming.Id))
+        {
+            // This turn's own message is stored with its replies, after this: the contact centre gets it now, redacted.
+            var asked = BotJson.Clone(incoming);
+            asked.Text = asked.Text is { } text ? Redactor.Redact(text) : null;
+            activities.Add(asked);
+        }
+        activities = activities.Where(a => a.Type == ActivityTypes.Message).TakeLast(MaxTranscript).ToList();
         var initiate = new Activity
         {
             Type = ActivityTypes.Event,

@@ -12,14 +12,14 @@ namespace SupportBot.Benchmarks;
 /// <see cref="LoadGenerator"/>. Prints per-measurement lines as it goes and a markdown report at the end.</summary>
 public static class LoadBenchmark
 {
-    private sealed record Options(int Rounds, int[] Concurrency, double Seconds, double RampUp, double WarmUp, string[] Targets, string? Out, int Focus);
+    private sealed record Options(int Rounds, int[] Concurrency, double Seconds, double RampUp, double WarmUp, string[] Targets, string? Out, int Focus, string? Baseline);
 
     private sealed record Target(string Name, string Label, ConversationScript Script, Func<int, string, ProcessStartInfo> Start);
 
     private sealed record Measurement(string Target, int Round, int Concurrency, LoadResult Result, double CpuMsPerTurn, string LoadAverage);
 
-    private const string Usage = "usage: SupportBot benchmark load [--rounds 3] [--concurrency 1,8,32,128] [--seconds 5] [--rampup 1] [--warmup 5] " +
-        "[--targets ceiling,sqlite,memory,js] [--focus 32] [--out report.md]";
+    private const string Usage = "usage: SupportBot benchmark load [--rounds 3] [--concurrency 1,8,32,128] [--seconds 5] [--rampup 1] [--warmup 20] " +
+        "[--targets ceiling,sqlite,memory,js] [--focus 32] [--out report.md] [--baseline other-build/SupportBot.dll]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -48,6 +48,14 @@ public static class LoadBenchmark
                 (port, dir) => Dotnet(dll, "--urls", Url(port), "--contentRoot", ContentRoot(), "--Storage:DataDirectory", dir, "--Storage:Provider", "Memory", "--Logging:LogLevel:Default", "Warning")),
             ["js"] = new("js", "Bot Framework JS SDK 4.23.3", ConversationScript.Support, (port, _) => Node(port)),
         };
+        if (options.Baseline is { } baseline)
+        {
+            // Another build (say, before a change) measured interleaved with this one: on a shared machine only
+            // measurements taken side by side can be compared.
+            all["baseline"] = new("baseline", "SupportBot, SQLite state, baseline build", ConversationScript.Support,
+                (port, dir) => Dotnet(baseline, "--urls", Url(port), "--contentRoot", ContentRoot(), "--Storage:DataDirectory", dir, "--Storage:Provider", "Sqlite", "--Logging:LogLevel:Default", "Warning"));
+            options = options with { Targets = [.. options.Targets.Where(t => t != "baseline"), "baseline"] };
+        }
         var targets = options.Targets.Select(t => all.TryGetValue(t, out var target) ? target : throw new ArgumentException($"unknown target '{t}'")).ToList();
 
         Console.WriteLine("# SupportBot load benchmark");
@@ -215,6 +223,10 @@ public static class LoadBenchmark
                 text.AppendLine($"- throughput / JS SDK = {ratio:F2}× (goal ≥ 5×): {(ratio >= 5 ? "met" : "NOT met")}");
             }
             text.AppendLine($"- p99 = {sqlite.P99:F2} ms (goal < 15 ms): {(sqlite.P99 < 15 ? "met" : "NOT met")}");
+            if (names.Contains("baseline"))
+            {
+                text.AppendLine($"- (this build / baseline build throughput = {sqlite.Tps / Median("baseline", focus).Tps:F2}, CPU per turn = {sqlite.Cpu / Median("baseline", focus).Cpu:F2})");
+            }
             if (names.Contains("memory"))
             {
                 text.AppendLine($"- (memory state / SQLite state throughput = {Median("memory", focus).Tps / sqlite.Tps:F2})");
@@ -266,7 +278,9 @@ public static class LoadBenchmark
 
     private static Options Parse(string[] args)
     {
-        var options = new Options(3, [1, 8, 32, 128], 5, 1, 5, ["ceiling", "sqlite", "memory", "js"], null, 32);
+        // 20 s of warm-up: on 2 cores the .NET tiered compiler keeps recompiling SupportBot's hot paths for about 20 s
+        // of load, and its background thread would otherwise take CPU from whichever target is measured next.
+        var options = new Options(3, [1, 8, 32, 128], 5, 1, 20, ["ceiling", "sqlite", "memory", "js"], null, 32, null);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -280,6 +294,7 @@ public static class LoadBenchmark
                 "--targets" => options with { Targets = value.Split(',') },
                 "--focus" => options with { Focus = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--out" => options with { Out = Path.GetFullPath(value) },
+                "--baseline" => options with { Baseline = File.Exists(value) ? Path.GetFullPath(value) : throw new ArgumentException($"--baseline: {value} does not exist") },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
             i++;

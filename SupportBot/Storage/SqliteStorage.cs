@@ -35,44 +35,45 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
     }
 
     public Task<IReadOnlyDictionary<string, string>> WriteAsync(IReadOnlyDictionary<string, StoreItem> changes, CancellationToken cancellationToken) =>
-        database.WriteAsync<IReadOnlyDictionary<string, string>>((connection, transaction) =>
+        database.WriteAsync((_, transaction) => Write(transaction, changes));
+
+    /// <summary>Whether this store keeps its state in <paramref name="other"/> (so a write there can include it).</summary>
+    internal bool IsIn(SqliteDatabase other) => ReferenceEquals(database, other);
+
+    /// <summary>The ETag-checked writes, inside a write of the database; a conflict throws and the writer undoes it.</summary>
+    internal IReadOnlyDictionary<string, string> Write(SqliteTransaction transaction, IReadOnlyDictionary<string, StoreItem> changes)
+    {
+        var etags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, item) in changes)
         {
-            var etags = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, item) in changes)
+            var etag = Random.Shared.NextInt64().ToString("x16", CultureInfo.InvariantCulture);
+            var command = database.Command(transaction, item.ETag switch
             {
-                var etag = Random.Shared.NextInt64().ToString("x16", CultureInfo.InvariantCulture);
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = item.ETag switch
-                {
-                    null => "INSERT OR IGNORE INTO state (key, json, etag) VALUES ($key, $json, $etag)",
-                    "*" => "INSERT INTO state (key, json, etag) VALUES ($key, $json, $etag) ON CONFLICT (key) DO UPDATE SET json = $json, etag = $etag",
-                    _ => "UPDATE state SET json = $json, etag = $etag WHERE key = $key AND etag = $expected",
-                };
-                command.Parameters.AddWithValue("$key", key);
-                command.Parameters.AddWithValue("$json", item.Json);
-                command.Parameters.AddWithValue("$etag", etag);
-                command.Parameters.AddWithValue("$expected", item.ETag ?? "");
-                if (command.ExecuteNonQuery() != 1)
-                {
-                    throw new StorageConflictException(key); // the writer undoes this write's changes
-                }
-                etags[key] = etag;
+                null => "INSERT OR IGNORE INTO state (key, json, etag) VALUES ($key, $json, $etag)",
+                "*" => "INSERT INTO state (key, json, etag) VALUES ($key, $json, $etag) ON CONFLICT (key) DO UPDATE SET json = $json, etag = $etag",
+                _ => "UPDATE state SET json = $json, etag = $etag WHERE key = $key AND etag = $expected",
+            });
+            command.Bind("$key", key).Bind("$json", item.Json).Bind("$etag", etag);
+            if (item.ETag is { } expected and not "*")
+            {
+                command.Bind("$expected", expected);
             }
-            return etags;
-        });
+            if (command.ExecuteNonQuery() != 1)
+            {
+                throw new StorageConflictException(key);
+            }
+            etags[key] = etag;
+        }
+        return etags;
+    }
 
     public Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) =>
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "DELETE FROM state WHERE key = $key";
-            var key = command.Parameters.Add("$key", SqliteType.Text);
-            foreach (var k in keys)
+            var command = database.Command(transaction, "DELETE FROM state WHERE key = $key");
+            foreach (var key in keys)
             {
-                key.Value = k;
-                command.ExecuteNonQuery();
+                command.Bind("$key", key).ExecuteNonQuery();
             }
             return true;
         });

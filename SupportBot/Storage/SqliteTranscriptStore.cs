@@ -5,49 +5,61 @@ using SupportBot.Dialogs.Turns;
 
 namespace SupportBot.Storage;
 
-/// <summary>Every activity in and out of every conversation, in order, in the embedded SQLite file.</summary>
-public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITranscriptLogger
+/// <summary>Every activity in and out of every conversation, in order, in the embedded SQLite file; a turn's state
+/// changes are committed with its activities when the state is kept in the same file.</summary>
+public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITurnStore
 {
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
-        var rows = activities.Select(activity =>
+        var rows = Rows(activities);
+        Publish(await database.WriteAsync((connection, transaction) => Insert(connection, transaction, rows)));
+    }
+
+    public bool CanCommit(IStorage storage) => storage is SqliteStorage state && state.IsIn(database);
+
+    public async Task<IReadOnlyDictionary<string, string>> CommitTurnAsync(IStorage storage, IReadOnlyDictionary<string, StoreItem> changes,
+        IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
+    {
+        var state = storage is SqliteStorage s && s.IsIn(database) ? s : throw new ArgumentException("The state is not kept in this database.", nameof(storage));
+        var rows = Rows(activities);
+        // One savepoint: a conflict on the state undoes the transcript rows too.
+        var (etags, stored) = await database.WriteAsync((connection, transaction) => (state.Write(transaction, changes), Insert(connection, transaction, rows)));
+        Publish(stored);
+        return etags;
+    }
+
+    private static List<(Activity Activity, string Conversation, string Json)> Rows(IReadOnlyList<Activity> activities) =>
+        activities.Select(activity =>
         {
             activity.Id ??= Guid.NewGuid().ToString("N");
             activity.Timestamp ??= DateTimeOffset.UtcNow;
             var conversation = activity.Conversation?.Id ?? throw new ArgumentException("An activity without conversation.id cannot be stored.");
-            return (Activity: activity, Conversation: conversation, Json: BotJson.Serialize(activity));
+            return (activity, conversation, BotJson.Serialize(activity));
         }).ToList();
 
-        var stored = await database.WriteAsync((connection, transaction) =>
+    private List<TranscriptEntry> Insert(SqliteConnection connection, SqliteTransaction transaction, List<(Activity Activity, string Conversation, string Json)> rows)
+    {
+        var command = database.Command(transaction, """
+            INSERT OR IGNORE INTO transcript (channel_id, conversation_id, activity_id, timestamp, json)
+            VALUES ($channel, $conversation, $id, $timestamp, $json)
+            """);
+        var entries = new List<TranscriptEntry>(rows.Count);
+        foreach (var row in rows)
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT OR IGNORE INTO transcript (channel_id, conversation_id, activity_id, timestamp, json)
-                VALUES ($channel, $conversation, $id, $timestamp, $json) RETURNING seq
-                """;
-            var channel = command.Parameters.Add("$channel", SqliteType.Text);
-            var conversation = command.Parameters.Add("$conversation", SqliteType.Text);
-            var id = command.Parameters.Add("$id", SqliteType.Text);
-            var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
-            var json = command.Parameters.Add("$json", SqliteType.Text);
-            var entries = new List<TranscriptEntry>(rows.Count);
-            foreach (var row in rows)
+            command.Bind("$channel", row.Activity.ChannelId ?? "").Bind("$conversation", row.Conversation).Bind("$id", row.Activity.Id!)
+                .Bind("$timestamp", row.Activity.Timestamp!.Value.ToString("O")).Bind("$json", row.Json);
+            // Nothing changed: an activity already stored (a redelivery, a re-run turn) keeps its place.
+            if (command.ExecuteNonQuery() == 1)
             {
-                channel.Value = row.Activity.ChannelId ?? "";
-                conversation.Value = row.Conversation;
-                id.Value = row.Activity.Id;
-                timestamp.Value = row.Activity.Timestamp!.Value.ToString("O");
-                json.Value = row.Json;
-                if (command.ExecuteScalar() is long seq)
-                {
-                    entries.Add(new TranscriptEntry(seq, row.Activity));
-                }
+                entries.Add(new TranscriptEntry(SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle), row.Activity));
             }
-            return entries;
-        });
+        }
+        return entries;
+    }
 
-        // Only after the commit: a stream never shows what a crash could still take back.
+    /// <summary>Only after the commit: a stream never shows what a crash could still take back.</summary>
+    private void Publish(List<TranscriptEntry> stored)
+    {
         foreach (var group in stored.GroupBy(e => e.Activity.Conversation!.Id!))
         {
             feed.Publish(group.Key, group.ToList());
