@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.State;
@@ -6,7 +7,7 @@ using SupportBot.Dialogs.Turns;
 namespace SupportBot.Storage;
 
 /// <summary>Every activity in and out of every conversation, in order, in the embedded SQLite file.</summary>
-public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITranscriptLogger
+public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITranscriptLogger, IDirectLineFeed
 {
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
                 json.Value = row.Json;
                 if (command.ExecuteScalar() is long seq)
                 {
-                    entries.Add(new TranscriptEntry(seq, row.Activity));
+                    entries.Add(new TranscriptEntry(seq.ToString(CultureInfo.InvariantCulture), row.Activity));
                 }
             }
             return entries;
@@ -54,10 +55,12 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         }
     }
 
-    /// <summary>The Direct Line conversation's activities after <paramref name="afterSeq"/>, oldest first. Only the
-    /// web chat channels: nothing another channel stores under the same id reaches a web chat customer.</summary>
-    public async Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
+    /// <summary>The watermark is the row's sequence number: rows are numbered as they commit.</summary>
+    public bool IsWatermark(string watermark) => watermark.Length == 0 || Seq(watermark) is not null;
+
+    public async Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, string watermark, int limit, CancellationToken cancellationToken)
     {
+        var afterSeq = Seq(watermark) ?? 0;
         var entries = new List<TranscriptEntry>();
         try
         {
@@ -70,7 +73,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                entries.Add(new TranscriptEntry(reader.GetInt64(0), BotJson.Deserialize<Activity>(reader.GetString(1))!));
+                entries.Add(new TranscriptEntry(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture), BotJson.Deserialize<Activity>(reader.GetString(1))!));
             }
         }
         catch (SqliteException e)
@@ -79,4 +82,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         }
         return entries;
     }
+
+    private static long? Seq(string watermark) =>
+        long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : null;
 }
