@@ -77,7 +77,8 @@ public sealed partial record BlobStorageOptions
 
     public BlobServiceClient CreateClient()
     {
-        var options = new BlobClientOptions();
+        // The newest REST version Azurite (the tests' storage) serves; Azure serves it too, so what is tested is what runs.
+        var options = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06);
         options.Retry.MaxRetries = MaxRetries;
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
