@@ -45,6 +45,7 @@ public sealed class AzuriteServer : IAsyncDisposable
                      Path.Combine("node_modules", "azurite", "dist", "src", "blob", "main.js"),
                      "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--location", DataFolder, "--silent",
+                     "--disableTelemetry", // tests talk to loopback only; with telemetry on, Azurite also waits for it on shutdown
                  })
         {
             start.ArgumentList.Add(arg);
