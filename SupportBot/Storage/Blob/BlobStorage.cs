@@ -9,11 +9,11 @@ namespace SupportBot.Storage.Blob;
 /// conditional on the ETag the turn read: If-Match for an update, If-None-Match * for a create.
 /// <para>Blob Storage has no transaction over several blobs, and a turn may write two keys (its conversation and its
 /// user). A batch is written one key at a time in ordinal key order, so two turns racing on the same keys meet on the
-/// first one and the loser has written nothing. Before overwriting a key that is not the last of its batch, the
-/// store reads what is there at the ETag the turn holds (which is also the conflict check); if a later key then
-/// conflicts, the earlier ones are put back, each only if it still carries the ETag this write gave it, so a later
-/// writer is never undone. What stays possible: a crash or an outage between two writes of one batch leaves the
-/// earlier keys written and the later not.</para></summary>
+/// first one and the loser has written nothing. Before writing a batch of several keys the store checks every key
+/// against the ETag the turn holds, keeping the current content of all but the last; if a later key still conflicts
+/// (someone wrote it in the moment between check and write), the earlier ones are put back, each only if it still
+/// carries the ETag this write gave it, so a later writer is never undone. What stays possible: a crash or an outage
+/// between two writes of one batch leaves the earlier keys written and the later not.</para></summary>
 public sealed class BlobStorage(BlobContainerClient container) : IStorage
 {
     public async Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -26,23 +26,21 @@ public sealed class BlobStorage(BlobContainerClient container) : IStorage
     public async Task<IReadOnlyDictionary<string, string>> WriteAsync(IReadOnlyDictionary<string, StoreItem> changes, CancellationToken cancellationToken)
     {
         var ordered = changes.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        // A batch of several keys first checks all of them at once (one round trip): a turn that read one key before
+        // and another after someone else's save fails here having written nothing, instead of writing its first key,
+        // failing on the second and putting the first back, which would fail every other turn that read it.
+        var before = ordered.Count == 1
+            ? [null]
+            : await Task.WhenAll(ordered.Select((c, i) => CheckAsync(c.Key, c.Value.ETag, keepContent: i < ordered.Count - 1, cancellationToken)));
         var written = new List<(string Key, StoreItem? Before, string ETag)>();
         var etags = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            foreach (var (key, change) in ordered)
+            for (var i = 0; i < ordered.Count; i++)
             {
-                StoreItem? before = null;
-                if (key != ordered[^1].Key && change.ETag is not null)
-                {
-                    before = await ReadOneAsync(key, change.ETag == "*" ? null : new BlobRequestConditions { IfMatch = new ETag(change.ETag) }, cancellationToken);
-                    if (before is null && change.ETag != "*")
-                    {
-                        throw new StorageConflictException(key); // deleted since the turn read it
-                    }
-                }
+                var (key, change) = ordered[i];
                 etags[key] = await UploadAsync(key, change.Json, Condition(change.ETag), cancellationToken);
-                written.Add((key, before, etags[key]));
+                written.Add((key, before[i], etags[key]));
             }
         }
         catch (StorageConflictException) when (written.Count > 0)
@@ -64,6 +62,31 @@ public sealed class BlobStorage(BlobContainerClient container) : IStorage
         "*" => null,
         _ => new BlobRequestConditions { IfMatch = new ETag(etag) },
     };
+
+    /// <summary>Throws a conflict unless <paramref name="key"/> is as the turn read it (<paramref name="etag"/>: null for
+    /// "does not exist", * for anything). With <paramref name="keepContent"/>, answers what is there now, to put back.</summary>
+    private async Task<StoreItem?> CheckAsync(string key, string? etag, bool keepContent, CancellationToken cancellationToken)
+    {
+        switch (etag)
+        {
+            case "*":
+                return keepContent ? await ReadOneAsync(key, null, cancellationToken) : null;
+            case null:
+                if (await Guard(key, "Checking", async () => (await Blob(key).ExistsAsync(cancellationToken)).Value, cancellationToken))
+                {
+                    throw new StorageConflictException(key);
+                }
+                return null;
+            default:
+                var ifMatch = new BlobRequestConditions { IfMatch = new ETag(etag) };
+                if (keepContent)
+                {
+                    return await ReadOneAsync(key, ifMatch, cancellationToken) ?? throw new StorageConflictException(key); // deleted since read
+                }
+                await Guard(key, "Checking", () => Blob(key).GetPropertiesAsync(ifMatch, cancellationToken), cancellationToken);
+                return null;
+        }
+    }
 
     /// <summary>The item, or null when the blob does not exist. A failed <paramref name="conditions"/> is a conflict.</summary>
     private Task<StoreItem?> ReadOneAsync(string key, BlobRequestConditions? conditions, CancellationToken cancellationToken) =>
@@ -127,6 +150,10 @@ public sealed class BlobStorage(BlobContainerClient container) : IStorage
         catch (RequestFailedException e) when (e.Status == 412)
         {
             throw new StorageConflictException(key); // a conditional read: the item moved on
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && what == "Checking")
+        {
+            throw new StorageConflictException(key); // HEAD answers without an error code: the blob read is gone
         }
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
         {
