@@ -13,6 +13,9 @@ public sealed class BlobContainers(BlobStorageOptions options) : IHostedService
 
     public BlobContainerClient Transcripts => _service.GetBlobContainerClient(options.TranscriptContainer);
 
+    // The seam for what else moves to Blob (the handoff queue, agent ownership, follow-up tickets): a container setting
+    // in BlobStorageOptions, a property here, and the same CreateIfNotExists check at start-up.
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var container in new[] { State, Transcripts })
