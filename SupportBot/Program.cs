@@ -22,5 +22,18 @@ if (args is ["teams-package", .. var packageArgs])
 {
     return SupportBot.Channels.Teams.TeamsPackage.Run(packageArgs);
 }
+if (args is ["hash-password"])
+{
+    // Reads the password from standard input, so it is not left in the shell's history.
+    Console.Error.Write("Password: ");
+    var password = Console.ReadLine();
+    if (string.IsNullOrEmpty(password))
+    {
+        Console.Error.WriteLine("No password given.");
+        return 2;
+    }
+    Console.WriteLine(SupportBot.Staff.StaffAccounts.Hash(password));
+    return 0;
+}
 await SupportBot.SupportBotApp.Build(args).RunAsync();
 return 0;

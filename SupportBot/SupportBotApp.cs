@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using SupportBot.Agents;
 using SupportBot.Channels;
 using SupportBot.Channels.Auth;
 using SupportBot.Channels.Connector;
@@ -10,6 +11,7 @@ using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Support;
 using SupportBot.Dialogs.Turns;
 using SupportBot.Playbooks;
+using SupportBot.Staff;
 using SupportBot.Storage;
 using SupportBot.Storage.Blob;
 
@@ -30,15 +32,21 @@ public static class SupportBotApp
         builder.AddStorage();
         builder.AddBot();
         builder.AddChannels();
+        builder.AddStaffSignIn();
+        builder.AddAgentHub();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapMessagesApi();
         app.MapDirectLineApi();
+        app.MapStaffSignIn();
+        app.MapAgentConsole();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         return app;
     }
@@ -62,8 +70,8 @@ public static class SupportBotApp
             ?? throw new InvalidOperationException($"Storage:Provider must be one of {string.Join(", ", providers)}; it is '{configured}'.");
     }
 
-    /// <summary>State (IStorage) and transcripts (ITranscriptLogger, and IDirectLineFeed that the self-hosted Direct Line
-    /// reads) from the configured provider. The SQLite file is there with every provider: it keeps what belongs to one
+    /// <summary>State (IStorage) and transcripts (ITranscriptStore: what the turn logs, the self-hosted Direct Line and
+    /// the agents read) from the configured provider. The SQLite file is there with every provider: it keeps what belongs to one
     /// instance, the self-hosted Direct Line's conversations and uploads and the undelivered replies.</summary>
     private static void AddStorage(this IHostApplicationBuilder builder)
     {
@@ -94,10 +102,10 @@ public static class SupportBotApp
         }
     }
 
-    private static void AddTranscripts<TStore>(IServiceCollection services) where TStore : class, ITranscriptLogger, IDirectLineFeed
+    private static void AddTranscripts<TStore>(IServiceCollection services) where TStore : class, ITranscriptStore
     {
         services.AddSingleton<ITranscriptLogger>(sp => sp.GetRequiredService<TStore>());
-        services.AddSingleton<IDirectLineFeed>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<ITranscriptStore>(sp => sp.GetRequiredService<TStore>());
     }
 
     private static void AddBot(this IHostApplicationBuilder builder)
@@ -107,7 +115,8 @@ public static class SupportBotApp
         var playbooks = PlaybookHost.Start(builder.Configuration["Playbook:Path"] is { Length: > 0 } path ? path : null, DataDirectory(builder));
         builder.Services.AddSingleton(playbooks);
         builder.Services.AddSingleton<IBot>(sp => new SupportBotHandler(
-            sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), () => playbooks.Current, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), () => playbooks.Current,
+            sp.GetRequiredService<IHandoffHub>(), sp.GetRequiredService<TimeProvider>()));
         var inspection = builder.Configuration.GetValue<bool>("Inspection");
         builder.Services.AddSingleton(sp =>
         {
@@ -124,6 +133,33 @@ public static class SupportBotApp
         builder.Services.AddSingleton<TurnRunner>();
         builder.Services.AddSingleton<ConversationGate>();
         builder.Services.AddSingleton<BotAdapter>();
+    }
+
+    /// <summary>Who takes handed-off conversations: <c>Handoff:Mode</c> = <c>Hub</c> (the built-in agent console, the
+    /// default) or <c>External</c> (a contact centre reached with the handoff.initiate / handoff.status events).</summary>
+    private static void AddAgentHub(this IHostApplicationBuilder builder)
+    {
+        var mode = builder.Configuration["Handoff:Mode"] is { Length: > 0 } configured ? configured.Trim() : "Hub";
+        builder.Services.AddSingleton<HubNotifications>();
+        builder.Services.AddSingleton<HandoffQueue>();
+        builder.Services.AddSingleton<AgentPresence>();
+        builder.Services.AddSingleton<AgentHub>();
+        builder.Services.AddSingleton<ConversationMessenger>();
+        builder.Services.AddSingleton<AgentDesk>();
+        builder.Services.AddSingleton<ConsoleSnapshot>();
+        builder.Services.AddHostedService<QueueWatcher>();
+        if (string.Equals(mode, "External", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddSingleton<IHandoffHub, ExternalHub>();
+        }
+        else if (string.Equals(mode, "Hub", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddSingleton<IHandoffHub>(sp => sp.GetRequiredService<AgentHub>());
+        }
+        else
+        {
+            throw new InvalidOperationException($"Handoff:Mode must be Hub or External; it is '{mode}'.");
+        }
     }
 
     private static void AddChannels(this IHostApplicationBuilder builder)

@@ -28,6 +28,9 @@ public sealed record Playbook
 
     public List<string> HandoffPhrases { get; init; } = [];
 
+    /// <summary>Replies an agent sends with one click in the agent console.</summary>
+    public List<string> CannedReplies { get; init; } = [];
+
     public List<Topic> Topics { get; init; } = [];
 
     public Topic? FindTopic(string id) => Topics.FirstOrDefault(t => t.Id == id);
@@ -51,6 +54,17 @@ public sealed record BusinessHours
     public string Open { get; init; } = "09:00";
 
     public string Close { get; init; } = "17:00";
+
+    /// <summary>HH:mm on a 24-hour clock; closing may also be 24:00, the end of the day (a desk open round the clock).</summary>
+    public static bool TryParse(string text, bool closing, out TimeOnly time)
+    {
+        if (closing && text == "24:00")
+        {
+            time = TimeOnly.MaxValue;
+            return true;
+        }
+        return TimeOnly.TryParseExact(text, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out time);
+    }
 }
 
 public sealed record Topic
@@ -99,6 +113,14 @@ public sealed record ChoiceLabels
 
     public string KeepGoing { get; init; } = "Keep going with the bot";
 
+    public string KeepWaiting { get; init; } = "Keep waiting";
+
+    public string LeaveMessage { get; init; } = "Leave a message";
+
+    public string WaitForPerson { get; init; } = "Wait for a person";
+
+    public string NothingToAdd { get; init; } = "Nothing to add";
+
     public string Yes { get; init; } = "Yes";
 
     public string No { get; init; } = "No";
@@ -108,7 +130,8 @@ public sealed record ChoiceLabels
     public List<string> Ratings { get; init; } = ["1", "2", "3", "4", "5"];
 }
 
-/// <summary>Every sentence the bot says outside a topic. Placeholders: {name}, {since}, {summary}, {hours}.</summary>
+/// <summary>Every sentence the bot says outside a topic. Placeholders: {name}, {since}, {summary}, {hours};
+/// in the handoff messages also {position}, {wait}, {agent} and {contact}.</summary>
 public sealed record Messages
 {
     public string AskName { get; init; } = "";
@@ -132,6 +155,17 @@ public sealed record Messages
     public string Closing { get; init; } = "";
     public string HandoffRequested { get; init; } = "";
     public string HandoffOutOfHours { get; init; } = "";
+    public string HandoffWaiting { get; init; } = "";
+    public string HandoffPosition { get; init; } = "";
+    public string WaitingNoted { get; init; } = "";
+    public string HandoffNobodyAvailable { get; init; } = "";
+    public string HandoffAccepted { get; init; } = "";
+    public string HandoffRequeued { get; init; } = "";
+    public string HandoffEnded { get; init; } = "";
+    public string HandoffFailed { get; init; } = "";
+    public string LeaveMessageContact { get; init; } = "";
+    public string LeaveMessageNote { get; init; } = "";
+    public string LeaveMessageDone { get; init; } = "";
     public string Help { get; init; } = "";
     public string StartOver { get; init; } = "";
 }

@@ -133,7 +133,8 @@ public static partial class PlaybookValidator
 
     /// <summary>Messages the bot sends without choices (the rest always carry them).</summary>
     private static readonly string[] SentWithoutChoices =
-        ["AskName", "AskNameRetry", "Greeting", "Welcome", "GreetingReturning", "GreetingReturningSince", "Rephrase", "Clarify", "AnythingElse", "CsatComment", "Closing", "Help", "StartOver"];
+        ["AskName", "AskNameRetry", "Greeting", "Welcome", "GreetingReturning", "GreetingReturningSince", "Rephrase", "Clarify", "AnythingElse", "CsatComment", "Closing", "Help", "StartOver",
+         "HandoffRequested", "HandoffPosition", "HandoffAccepted", "HandoffRequeued", "HandoffEnded", "LeaveMessageContact"];
 
     /// <summary>Choices, not refusals: a message that reaches the customer without choices must not refuse.</summary>
     private static void ValidateNoDeadEnds(Playbook playbook, Action<string, string> problem)
@@ -165,15 +166,15 @@ public static partial class PlaybookValidator
         {
             problem("$.businessHours.timeZone", $"'{hours.TimeZone}' is not a known time zone (use an IANA name such as Europe/London).");
         }
-        var open = TimeOnly.TryParseExact(hours.Open, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var o);
-        var close = TimeOnly.TryParseExact(hours.Close, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var c);
+        var open = BusinessHours.TryParse(hours.Open, closing: false, out var o);
+        var close = BusinessHours.TryParse(hours.Close, closing: true, out var c);
         if (!open)
         {
             problem("$.businessHours.open", $"'{hours.Open}' is not a time like 08:00.");
         }
         if (!close)
         {
-            problem("$.businessHours.close", $"'{hours.Close}' is not a time like 20:00.");
+            problem("$.businessHours.close", $"'{hours.Close}' is not a time like 20:00 (or 24:00 for midnight).");
         }
         if (open && close && c <= o)
         {

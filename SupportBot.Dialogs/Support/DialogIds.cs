@@ -11,6 +11,7 @@ public static class DialogIds
     public const string Handoff = "handoff";
     public const string Recover = "recover";
     public const string WrapUp = "wrapUp";
+    public const string LeaveMessage = "leaveMessage";
 
     public const string Text = "prompt.text";
     public const string Choice = "prompt.choice";

@@ -19,12 +19,12 @@ public sealed class SupportBotHandler : ActivityHandler
     private readonly SupportContext _support;
     private readonly DialogSet _dialogs;
 
-    public SupportBotHandler(ConversationState conversationState, UserState userState, Func<PlaybookRuntime> runtime, TimeProvider? clock = null)
+    public SupportBotHandler(ConversationState conversationState, UserState userState, Func<PlaybookRuntime> runtime, IHandoffHub hub, TimeProvider? clock = null)
     {
         _state = new BotStateSet(conversationState, userState);
         _dialogState = conversationState.CreateProperty<DialogState>("dialogState");
         _lastTurn = conversationState.CreateProperty<AnsweredTurn?>("lastTurn");
-        _support = new SupportContext(runtime, conversationState.CreateProperty<SupportCase>("case"), userState.CreateProperty<UserProfile>("profile"), clock ?? TimeProvider.System);
+        _support = new SupportContext(runtime, conversationState.CreateProperty<SupportCase>("case"), userState.CreateProperty<UserProfile>("profile"), hub, clock ?? TimeProvider.System);
         _dialogs = new DialogSet(_dialogState)
             .Add(SupportDialog.Create(_support))
             .Add(CaseDialog.Create(_support))
@@ -34,6 +34,7 @@ public sealed class SupportBotHandler : ActivityHandler
             .Add(HandoffDialog.Create(_support))
             .Add(RecoverDialog.Create(_support))
             .Add(WrapUpDialog.Create(_support))
+            .Add(LeaveMessageDialog.Create(_support))
             .Add(new TextPrompt(DialogIds.Text))
             .Add(new ChoicePrompt(DialogIds.Choice))
             .Add(new ConfirmPrompt(DialogIds.Confirm));
@@ -91,6 +92,15 @@ public sealed class SupportBotHandler : ActivityHandler
         var supportCase = await _support.CaseAsync(context, cancellationToken);
         var playbook = _support.Playbook;
 
+        if (supportCase.HandedOff == HandoffPhase.WithAgent)
+        {
+            return; // the person has the conversation: the transcript carries the customer's words to them
+        }
+        if (supportCase.HandedOff == HandoffPhase.Waiting && dc.ActiveDialog is null)
+        {
+            await WhileWaitingAsync(dc, supportCase, text, cancellationToken);
+            return;
+        }
         if (Interruptions.AsksForPerson(text, playbook))
         {
             await dc.CancelAllDialogsAsync(cancellationToken);
@@ -122,6 +132,69 @@ public sealed class SupportBotHandler : ActivityHandler
         await SettleAsync(dc, result.Status == DialogTurnStatus.Empty ? await dc.BeginDialogAsync(DialogIds.Support, null, cancellationToken) : result, cancellationToken);
     }
 
+    /// <summary>In the queue the customer can keep waiting, leave a message, or go back to the bot; anything else they
+    /// write is kept for the person (it is in the transcript) and they hear where they stand.</summary>
+    private async Task WhileWaitingAsync(DialogContext dc, SupportCase supportCase, string text, CancellationToken cancellationToken)
+    {
+        var labels = _support.Labels;
+        if (HandoffDialog.IsLabel(text, labels.LeaveMessage))
+        {
+            await SettleAsync(dc, await dc.BeginDialogAsync(DialogIds.LeaveMessage, null, cancellationToken), cancellationToken);
+            return;
+        }
+        if (HandoffDialog.IsLabel(text, labels.KeepGoing))
+        {
+            await _support.Hub.WithdrawAsync(dc.Context, cancellationToken);
+            supportCase.HandedOff = null;
+            supportCase.StartNew();
+            await dc.BeginDialogAsync(DialogIds.Case, new CaseOptions(null, _support.Messages.AnythingElse), cancellationToken);
+            return;
+        }
+        // Asking again re-joins the queue if the place was lost, and never queues twice.
+        var status = await _support.Hub.RequestAsync(dc.Context, supportCase.Handoff!, cancellationToken);
+        var template = HandoffDialog.IsLabel(text, labels.KeepWaiting) ? _support.Messages.HandoffPosition : _support.Messages.WaitingNoted;
+        await HandoffDialog.SayWaitingAsync(_support, dc.Context, template, status, cancellationToken);
+    }
+
+    /// <summary>The hub's word on a handoff (<c>handoff.status</c>): a person took it (the bot falls silent), passed it
+    /// back to the queue, ended it (the bot resumes and asks how it went), or could not take it (choices remain).</summary>
+    private async Task OnHandoffStatusAsync(ITurnContext context, CancellationToken cancellationToken)
+    {
+        var value = context.Activity.Value is { ValueKind: JsonValueKind.Object } v ? v : default;
+        string? Field(string name) => value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        var supportCase = await _support.CaseAsync(context, cancellationToken);
+        var dc = await _dialogs.CreateContextAsync(context, cancellationToken);
+        var agent = Field("agent") ?? supportCase.Agent ?? "A person";
+        var values = new Dictionary<string, string> { ["agent"] = agent };
+        switch (Field("state"))
+        {
+            case HandoffStates.Accepted:
+                await dc.CancelAllDialogsAsync(cancellationToken);
+                supportCase.HandedOff = HandoffPhase.WithAgent;
+                supportCase.Agent = agent;
+                await context.SendActivityAsync(await _support.RenderAsync(context, _support.Messages.HandoffAccepted, cancellationToken, values), cancellationToken);
+                break;
+            case HandoffStates.Queued when supportCase.Handoff is not null:
+                await dc.CancelAllDialogsAsync(cancellationToken);
+                supportCase.HandedOff = HandoffPhase.Waiting;
+                var status = await _support.Hub.StatusAsync(context, cancellationToken);
+                await HandoffDialog.SayWaitingAsync(_support, context, _support.Messages.HandoffRequeued, status, cancellationToken, agent);
+                break;
+            case HandoffStates.Completed when supportCase.HandedOff is not null:
+                await dc.CancelAllDialogsAsync(cancellationToken);
+                supportCase.HandedOff = null;
+                await context.SendActivityAsync(await _support.RenderAsync(context, _support.Messages.HandoffEnded, cancellationToken, values), cancellationToken);
+                supportCase.StartNew();
+                await dc.BeginDialogAsync(DialogIds.WrapUp, null, cancellationToken);
+                break;
+            case HandoffStates.Failed when supportCase.HandedOff is not null:
+                await dc.CancelAllDialogsAsync(cancellationToken);
+                supportCase.HandedOff = null;
+                await SettleAsync(dc, await dc.BeginDialogAsync(DialogIds.Handoff, new HandoffOptions(Failed: true), cancellationToken), cancellationToken);
+                break;
+        }
+    }
+
     /// <summary>A dialog started outside a case (a person was asked for, the customer was frustrated) can end
     /// wanting to carry on: the customer then gets a new case, never silence.</summary>
     private static async Task SettleAsync(DialogContext dc, DialogTurnResult result, CancellationToken cancellationToken)
@@ -135,6 +208,11 @@ public sealed class SupportBotHandler : ActivityHandler
     /// <summary>Web Chat announces itself with a join event; other channels add the customer as a member.</summary>
     protected override async Task OnEventActivityAsync(ITurnContext context, CancellationToken cancellationToken)
     {
+        if (context.Activity.Name == HandoffStates.EventName)
+        {
+            await OnHandoffStatusAsync(context, cancellationToken);
+            return;
+        }
         if (context.Activity.Name != JoinEventName)
         {
             return;

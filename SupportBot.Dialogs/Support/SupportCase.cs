@@ -27,6 +27,12 @@ public sealed class SupportCase
 
     public HandoffRequest? Handoff { get; set; }
 
+    /// <summary>Null while the bot is in charge; otherwise the customer waits for a person or talks with one.</summary>
+    public HandoffPhase? HandedOff { get; set; }
+
+    /// <summary>The person who took the conversation, as the customer sees them.</summary>
+    public string? Agent { get; set; }
+
     /// <summary>Forgets what belonged to the last case; who the customer is and how the conversation went stay.</summary>
     public void StartNew()
     {
@@ -37,6 +43,16 @@ public sealed class SupportCase
         NotUnderstood = 0;
         Outcome = null;
     }
+}
+
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<HandoffPhase>))]
+public enum HandoffPhase
+{
+    /// <summary>In the built-in hub's queue: the bot answers, offering to keep waiting, leave a message or go back.</summary>
+    Waiting,
+
+    /// <summary>A person (or an external contact centre) has the conversation: the bot stays silent.</summary>
+    WithAgent,
 }
 
 public sealed record Satisfaction(int Rating, string? Comment);

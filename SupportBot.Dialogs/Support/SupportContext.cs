@@ -6,7 +6,7 @@ using SupportBot.Dialogs.Turns;
 namespace SupportBot.Dialogs.Support;
 
 /// <summary>What the support dialogs share: the playbook in force and the conversation's state.</summary>
-public sealed class SupportContext(Func<PlaybookRuntime> runtime, IStatePropertyAccessor<SupportCase> supportCase, IStatePropertyAccessor<UserProfile> profile, TimeProvider clock)
+public sealed class SupportContext(Func<PlaybookRuntime> runtime, IStatePropertyAccessor<SupportCase> supportCase, IStatePropertyAccessor<UserProfile> profile, IHandoffHub hub, TimeProvider clock)
 {
     public PlaybookRuntime Runtime => runtime();
 
@@ -17,6 +17,8 @@ public sealed class SupportContext(Func<PlaybookRuntime> runtime, IStateProperty
     public ChoiceLabels Labels => Playbook.Choices;
 
     public TimeProvider Clock { get; } = clock;
+
+    public IHandoffHub Hub { get; } = hub;
 
     public Task<SupportCase> CaseAsync(ITurnContext context, CancellationToken cancellationToken) =>
         supportCase.GetAsync(context, () => new SupportCase(), cancellationToken);
@@ -43,8 +45,8 @@ public sealed class SupportContext(Func<PlaybookRuntime> runtime, IStateProperty
         var local = TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), zone);
         var day = local.DayOfWeek.ToString()[..3];
         var time = TimeOnly.FromDateTime(local.DateTime);
-        return hours.Days.Contains(day) && time >= TimeOnly.Parse(hours.Open, System.Globalization.CultureInfo.InvariantCulture)
-            && time < TimeOnly.Parse(hours.Close, System.Globalization.CultureInfo.InvariantCulture);
+        return hours.Days.Contains(day) && SupportBot.Dialogs.Playbook.BusinessHours.TryParse(hours.Open, false, out var open) && time >= open
+            && SupportBot.Dialogs.Playbook.BusinessHours.TryParse(hours.Close, true, out var close) && time < close;
     }
 
     public string BusinessHoursText()

@@ -25,7 +25,11 @@ public sealed class WebChatFixture : IAsyncLifetime
     {
         // The machine is shared and small: give Web Chat time to render rather than failing on a slow frame.
         Assertions.SetDefaultExpectTimeout(15_000);
-        Server = await BotServer.StartAsync();
+        // Agents can sign in to the console, and the support desk is open whenever the tests run.
+        Server = await BotServer.StartAsync(new Dictionary<string, string?>(StaffClient.Accounts(("alice", "Alice", ["Agent"])))
+        {
+            ["Playbook:Path"] = TestPlaybooks.AlwaysOpen,
+        });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

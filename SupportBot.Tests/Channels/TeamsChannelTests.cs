@@ -30,7 +30,7 @@ public sealed class TeamsBot : IAsyncLifetime
         Identity.Client = (AppId, Secret);
         Connector = await FakeConnector.StartAsync();
         var msal = Identity.MsalHttpClientFactory;
-        Bot = await BotServer.StartAsync(new Dictionary<string, string?>
+        Bot = await BotServer.StartAsync(new Dictionary<string, string?>(StaffClient.Accounts(("alice", "Alice", ["Agent"])))
         {
             ["MicrosoftAppId"] = AppId,
             ["MicrosoftAppPassword"] = Secret,
@@ -38,6 +38,7 @@ public sealed class TeamsBot : IAsyncLifetime
             ["EntraOpenIdMetadataUrl"] = Identity.EntraMetadataUrl,
             ["EntraAuthority"] = Identity.EntraAuthority,
             ["Teams:AllowedTenants"] = $"{Tenant}, 0f9e8d7c-6b5a-4321-8fed-cba987654321",
+            ["Playbook:Path"] = TestPlaybooks.AlwaysOpen, // handoffs queue whenever the tests run
         }, configureServices: services => services.AddSingleton(msal));
     }
 
@@ -264,6 +265,50 @@ public sealed class TeamsChannelTests(TeamsBot fixture) : IClassFixture<TeamsBot
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task A_handoff_on_Teams_is_relayed_both_ways_with_proactive_messages_through_the_connector()
+    {
+        using var alice = await StaffClient.SignInAsync(fixture.Bot, "alice");
+        await using var present = await alice.OpenEventsAsync("api/agent/stream");
+        await present.NextAsync("queue");
+        var conversation = PersonalConversation();
+        var ask = Fixture("teams-personal-message.json", conversation);
+        ask.Text = "I'd like to talk to a person please";
+
+        var queued = await TurnAsync(ask);
+
+        Assert.Contains("in the queue", string.Join(" ", queued.Select(r => CardText(r.Activity))));
+        var handoff = (await alice.GetJsonAsync("api/agent/queue")).GetProperty("queue").EnumerateArray()
+            .Select(q => q.GetProperty("handoff")).Single(h => h.GetProperty("channel").GetString() == "msteams");
+        Assert.Equal("Megan", handoff.GetProperty("request").GetProperty("customerName").GetString());
+        var id = handoff.GetProperty("id").GetString();
+
+        (await alice.PostAsync($"api/agent/handoffs/{id}/accept")).EnsureSuccessStatusCode();
+        var joined = await fixture.Connector.NextAsync(conversation);
+        (await alice.PostAsync($"api/agent/handoffs/{id}/messages", new { text = "Hi Megan, Alice here." })).EnsureSuccessStatusCode();
+        var relayed = await fixture.Connector.NextAsync(conversation);
+        (await alice.PostAsync($"api/agent/handoffs/{id}/typing")).EnsureSuccessStatusCode();
+        var typing = await fixture.Connector.NextAsync(conversation);
+
+        Assert.Contains("Alice from our team has joined", joined.Activity.Text);
+        Assert.Equal("Hi Megan, Alice here.", relayed.Activity.Text);
+        Assert.Equal(ActivityTypes.Typing, typing.Activity.Type);
+        foreach (var proactive in new[] { joined, relayed, typing })
+        {
+            // A new message in the conversation (nothing to reply to), as the bot, with the bot's own token.
+            Assert.Equal($"/emea/v3/conversations/{conversation}/activities", Uri.UnescapeDataString(proactive.Path));
+            Assert.Equal("28:00000000-0000-0000-0000-0000000000bb", proactive.Activity.From?.Id);
+            Assert.StartsWith("Bearer ", proactive.Authorization);
+        }
+
+        var reply = Fixture("teams-personal-message.json", conversation);
+        reply.Id = Guid.NewGuid().ToString("N");
+        reply.Text = "thanks!";
+        Assert.Empty(await TurnAsync(reply)); // the bot is silent while Alice has it
+        (await alice.PostAsync($"api/agent/handoffs/{id}/end")).EnsureSuccessStatusCode();
+        Assert.Contains("while Alice helped you", (await fixture.Connector.NextAsync(conversation)).Activity.Text);
+    }
 
     private static string PersonalConversation() => $"a:1{Guid.NewGuid():N}";
 

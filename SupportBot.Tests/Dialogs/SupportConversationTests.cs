@@ -11,9 +11,10 @@ public sealed class SupportConversationTests
 {
     private const string Welcome = "Hi Jane, welcome! What can I help you with today?";
 
-    private static async Task<TestConversation> JoinedAsync(MemoryStorage? storage = null, string? userName = "Jane", string conversationId = "conv-1", TimeProvider? clock = null, List<string>? log = null)
+    private static async Task<TestConversation> JoinedAsync(MemoryStorage? storage = null, string? userName = "Jane", string conversationId = "conv-1", TimeProvider? clock = null,
+        List<string>? log = null, TestHub? hub = null)
     {
-        var chat = TestConversation.WithSupportBot(storage, ChannelIds.WebChat, userName, conversationId, clock: clock, log: log);
+        var chat = TestConversation.WithSupportBot(storage, ChannelIds.WebChat, userName, conversationId, clock: clock, log: log, hub: hub?.Hub);
         await chat.SendAsync(chat.Event("webchat/join"));
         return chat;
     }
@@ -260,14 +261,16 @@ public sealed class SupportConversationTests
     [Fact]
     public async Task A_topic_only_a_person_can_handle_ends_in_a_handoff_with_choices()
     {
-        var chat = await JoinedAsync();
+        var hub = new TestHub();
+        using var alice = hub.AgentOnline();
+        var chat = await JoinedAsync(hub: hub);
         await chat.SendAsync("I was charged twice for my order");
         await chat.SendAsync("yes");
 
         var handoff = await chat.SendAsync("jane@example.com");
 
         Assert.Contains("passed on everything", Expect.Text(handoff));
-        Expect.Choices(handoff, "Keep going with the bot");
+        Expect.Choices(handoff, "Keep waiting", "Leave a message", "Keep going with the bot");
     }
 
     [Fact]
@@ -392,8 +395,8 @@ public sealed class SupportConversationTests
 
         var replies = await chat.SendAsync("can I speak to an agent please");
 
-        Assert.Contains("passed on everything", Expect.Text(replies));
-        Expect.Choices(replies);
+        Assert.Contains("usually here", Expect.Text(replies)); // nobody is signed in to take it
+        Expect.Choices(replies, "Leave a message", "Keep going with the bot", "Wait for a person");
     }
 
     [Fact]

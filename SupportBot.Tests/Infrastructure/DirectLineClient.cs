@@ -76,6 +76,22 @@ public sealed class DirectLineClient(HttpClient http, string token)
         return (await response.Content.ReadFromJsonAsync<ActivitySet>(BotJson.Options))!;
     }
 
+    /// <summary>Polls the conversation until a message from the bot's side contains <paramref name="text"/>; answers it.</summary>
+    public async Task<Activity> WaitForMessageAsync(string text, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var found = (await GetActivitiesAsync()).Activities.LastOrDefault(a =>
+                a.Type == ActivityTypes.Message && a.From?.Role != RoleTypes.User && a.Text?.Contains(text, StringComparison.Ordinal) == true);
+            if (found is not null)
+            {
+                return found;
+            }
+            await Task.Delay(50, cts.Token);
+        }
+    }
+
     /// <summary>Opens the conversation's WebSocket stream at <paramref name="streamUrl"/>.</summary>
     public static async Task<Stream> OpenStreamAsync(string streamUrl)
     {

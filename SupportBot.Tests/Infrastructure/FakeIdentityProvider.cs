@@ -63,6 +63,14 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
     /// <summary>For the EntraOpenIdMetadataUrl setting; the bot replaces {tenant}.</summary>
     public string EntraMetadataUrl => BaseUrl + "{tenant}/v2.0/.well-known/openid-configuration";
 
+    /// <summary>The staff sign-in provider's authority (issuer), for the Staff:OpenIdConnect:Authority setting.</summary>
+    public string OpenIdConnectAuthority => BaseUrl + "oidc";
+
+    /// <summary>The code the test's "user" brings back from the authorize step, and the ID token it is exchanged for.</summary>
+    public string AuthorizationCode { get; } = Guid.NewGuid().ToString("N");
+
+    public string? IdToken { get; set; }
+
     public static string EntraV2Issuer(string tenant) => $"https://login.microsoftonline.com/{tenant}/v2.0";
 
     public static async Task<FakeIdentityProvider> StartAsync()
@@ -120,6 +128,26 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
             });
             provider.IssuedTokens.Enqueue(token);
             return Results.Json(new { token_type = "Bearer", expires_in = 3599, ext_expires_in = 3599, access_token = token });
+        });
+
+        // An OpenID Connect provider for staff sign-in (authorization code flow): the test plays the user's browser at
+        // the authorize step and sets the ID token the token endpoint hands out for the code.
+        app.MapGet("/oidc/.well-known/openid-configuration", () => Json(new JsonObject
+        {
+            ["issuer"] = provider.OpenIdConnectAuthority,
+            ["authorization_endpoint"] = provider.BaseUrl + "oidc/authorize",
+            ["token_endpoint"] = provider.BaseUrl + "oidc/token",
+            ["jwks_uri"] = provider.BaseUrl + "oidc/keys",
+            ["response_types_supported"] = new JsonArray("code"),
+            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+        }));
+        app.MapGet("/oidc/keys", () => Json(provider.Jwks(endorsements: null)));
+        app.MapPost("/oidc/token", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            return form["grant_type"] == "authorization_code" && form["code"] == provider.AuthorizationCode && provider.IdToken is { } idToken
+                ? Results.Json(new { token_type = "Bearer", expires_in = 3599, access_token = "unused", id_token = idToken })
+                : Results.Json(new { error = "invalid_grant" }, statusCode: 400);
         });
 
         await app.StartAsync();

@@ -44,11 +44,11 @@ public sealed class TestConversation(IBot bot, string channelId = "test", string
     public static readonly Lazy<PlaybookRuntime> DefaultRuntime = new(() => PlaybookRuntime.Train(PlaybookLoader.Default));
 
     public static TestConversation WithSupportBot(IStorage? storage = null, string channelId = "test", string? userName = "Jane", string conversationId = "conv-1",
-        string userId = "user-1", TimeProvider? clock = null, List<string>? log = null)
+        string userId = "user-1", TimeProvider? clock = null, List<string>? log = null, global::SupportBot.Dialogs.Support.IHandoffHub? hub = null)
     {
         storage ??= new MemoryStorage();
         var bot = new global::SupportBot.Dialogs.Support.SupportBotHandler(new ConversationState(storage), new UserState(storage), () => DefaultRuntime.Value,
-            clock ?? new OpenHours());
+            hub ?? new TestHub().Hub, clock ?? new OpenHours());
         return new TestConversation(bot, channelId, conversationId, userId, userName,
             [new global::SupportBot.Dialogs.Support.DeadEndGuardMiddleware(() => DefaultRuntime.Value, log is null ? null : log.Add)]);
     }

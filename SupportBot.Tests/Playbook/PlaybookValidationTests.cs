@@ -200,7 +200,7 @@ public sealed class PlaybookValidationTests
 
     [Theory]
     [InlineData("open", "8am")]
-    [InlineData("close", "24:00")]
+    [InlineData("close", "24:30")]
     public void A_time_not_written_as_hours_and_minutes_is_rejected_at_its_path(string field, string time)
     {
         var problem = TheOnlyProblem(PlaybookDocument.Default().Set($"businessHours.{field}", time));

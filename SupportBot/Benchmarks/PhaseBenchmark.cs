@@ -1,3 +1,4 @@
+using SupportBot.Agents;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -111,7 +112,15 @@ public static class PhaseBenchmark
     }
 
     private static SupportBotHandler Bot(IStorage storage, PlaybookHost playbooks) =>
-        new(new ConversationState(storage), new UserState(storage), () => playbooks.Current, TimeProvider.System);
+        new(new ConversationState(storage), new UserState(storage), () => playbooks.Current, Hub.Value, TimeProvider.System);
+
+    /// <summary>The support script never asks for a person; the bot still needs a hub to exist.</summary>
+    private static readonly Lazy<AgentHub> Hub = new(() =>
+    {
+        var notifications = new HubNotifications();
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), $"supportbot-phases-hub-{Environment.ProcessId}.db"));
+        return new AgentHub(new HandoffQueue(database), new AgentPresence(notifications), notifications, TimeProvider.System);
+    });
 
     private static TurnRunner Runner(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks) =>
         new(new MiddlewarePipeline(transcript is null ? [] : [new TranscriptLoggerMiddleware(transcript)]), Bot(storage, playbooks));

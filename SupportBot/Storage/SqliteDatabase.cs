@@ -45,6 +45,36 @@ public sealed class SqliteDatabase : IAsyncDisposable
             attempts INTEGER NOT NULL,
             last_error TEXT NOT NULL,
             failed_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS handoff (
+            id TEXT PRIMARY KEY,
+            conversation_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            agent TEXT,
+            agent_name TEXT,
+            requested_at TEXT NOT NULL,
+            accepted_at TEXT,
+            ended_at TEXT,
+            told_position INTEGER,
+            request TEXT NOT NULL,
+            reference TEXT NOT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS handoff_active ON handoff (conversation_key) WHERE status IN ('queued', 'assigned');
+        CREATE INDEX IF NOT EXISTS handoff_by_status ON handoff (status, requested_at);
+        CREATE TABLE IF NOT EXISTS follow_up (
+            id TEXT PRIMARY KEY,
+            conversation_key TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            note TEXT,
+            request TEXT NOT NULL,
+            closed_by TEXT,
+            closed_at TEXT);
+        CREATE TABLE IF NOT EXISTS agent_note (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            handoff_id TEXT NOT NULL,
+            agent TEXT NOT NULL,
+            at TEXT NOT NULL,
+            text TEXT NOT NULL);
         """;
 
     private readonly string _connectionString;

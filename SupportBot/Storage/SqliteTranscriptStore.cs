@@ -7,7 +7,7 @@ using SupportBot.Dialogs.Turns;
 namespace SupportBot.Storage;
 
 /// <summary>Every activity in and out of every conversation, in order, in the embedded SQLite file.</summary>
-public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITranscriptLogger, IDirectLineFeed
+public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITranscriptStore
 {
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
@@ -58,16 +58,22 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
     /// <summary>The watermark is the row's sequence number: rows are numbered as they commit.</summary>
     public bool IsWatermark(string watermark) => watermark.Length == 0 || Seq(watermark) is not null;
 
-    public async Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, string watermark, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, string watermark, int limit, CancellationToken cancellationToken) =>
+        ReadAsync("channel_id IN ('webchat', 'directline')", null, conversationId, Seq(watermark) ?? 0, limit, cancellationToken);
+
+    public Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken) =>
+        ReadAsync("channel_id = $channel", channelId, conversationId, 0, int.MaxValue, cancellationToken);
+
+    private async Task<IReadOnlyList<TranscriptEntry>> ReadAsync(string channelFilter, string? channelId, string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
-        var afterSeq = Seq(watermark) ?? 0;
         var entries = new List<TranscriptEntry>();
         try
         {
             await using var connection = database.OpenRead();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND channel_id IN ('webchat', 'directline') AND seq > $after ORDER BY seq LIMIT $limit";
+            command.CommandText = $"SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND {channelFilter} AND seq > $after ORDER BY seq LIMIT $limit";
             command.Parameters.AddWithValue("$conversation", conversationId);
+            command.Parameters.AddWithValue("$channel", channelId ?? "");
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

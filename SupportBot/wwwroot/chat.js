@@ -62,6 +62,7 @@
       userID: session.userId,
       username: name,
       locale: navigator.language,
+      sendTypingIndicator: true, // an agent who has taken over sees the customer typing
       styleOptions: {
         accent: '#1f4e8c',
         botAvatarInitials: 'SB',

@@ -124,7 +124,7 @@ public static class DirectLineApi
     }
 
     private static async Task<IResult> GetActivities(string conversationId, string? watermark, HttpRequest request, DirectLineTokens tokens,
-        DirectLineConversations conversations, IDirectLineFeed transcripts, CancellationToken cancellationToken)
+        DirectLineConversations conversations, ITranscriptStore transcripts, CancellationToken cancellationToken)
     {
         var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
         if (access.Error is not null)

@@ -18,6 +18,11 @@ public sealed class DirectLineTurns(BotAdapter adapter, BotOptions options)
         {
             return ApiErrors.BadRequest($"A client cannot send '{activity.Type}' activities; send {string.Join(", ", ClientTypes)}.");
         }
+        if (activity.Type == ActivityTypes.Event && activity.Name?.StartsWith("handoff.", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // Only the hub (or an authenticated channel) may say a person took or ended a conversation.
+            return ApiErrors.BadRequest($"A client cannot send '{activity.Name}' events.");
+        }
         var from = activity.From ?? new ChannelAccount();
         from.Id = grant.UserId ?? from.Id;
         if (string.IsNullOrWhiteSpace(from.Id))

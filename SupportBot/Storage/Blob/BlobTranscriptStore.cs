@@ -16,7 +16,7 @@ public sealed record TranscriptPage(IReadOnlyList<Activity> Activities, string? 
 /// layout: <c>{channelId}/{conversationId}/{ticks hex}-{activityId}.json</c>, each blob written once (If-None-Match *),
 /// so a turn re-run that logs the same activity again stores it once. Blob listings are in name order, and the ticks
 /// (16 hex digits) put names in time order, so a blob name is also this store's Direct Line watermark.</summary>
-public sealed partial class BlobTranscriptStore(BlobContainerClient container, TranscriptFeed feed) : ITranscriptLogger, IDirectLineFeed
+public sealed partial class BlobTranscriptStore(BlobContainerClient container, TranscriptFeed feed) : ITranscriptStore
 {
     private static readonly string[] WebChatChannels = [ChannelIds.WebChat, ChannelIds.DirectLine];
 
@@ -49,16 +49,39 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
     /// <summary>Reads a conversation's transcript a page at a time, oldest first; pass the token of the page before.</summary>
     public async Task<TranscriptPage> GetTranscriptPageAsync(string channelId, string conversationId, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
+        var (entries, next) = await ReadPageAsync(channelId, conversationId, continuationToken, pageSize, cancellationToken);
+        return new TranscriptPage(entries.Select(e => e.Activity).ToList(), next);
+    }
+
+    public async Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken)
+    {
+        var all = new List<TranscriptEntry>();
+        string? token = null;
+        do
+        {
+            var (entries, next) = await ReadPageAsync(channelId, conversationId, token, 100, cancellationToken);
+            all.AddRange(entries);
+            token = next;
+        }
+        while (token is not null);
+        return all;
+    }
+
+    private async Task<(List<TranscriptEntry> Entries, string? ContinuationToken)> ReadPageAsync(string channelId, string conversationId, string? continuationToken,
+        int pageSize, CancellationToken cancellationToken)
+    {
+        var prefix = Prefix(channelId, conversationId);
         try
         {
-            var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = Prefix(channelId, conversationId) }, cancellationToken)
+            var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken)
                 .AsPages(string.IsNullOrEmpty(continuationToken) ? null : continuationToken, pageSize);
             await foreach (var page in pages)
             {
                 var activities = await Task.WhenAll(page.Values.Select(b => DownloadAsync(b.Name, cancellationToken)));
-                return new TranscriptPage(activities, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+                var entries = page.Values.Select((b, i) => new TranscriptEntry(b.Name[prefix.Length..^".json".Length], activities[i])).ToList();
+                return (entries, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
             }
-            return new TranscriptPage([], null);
+            return ([], null);
         }
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
         {

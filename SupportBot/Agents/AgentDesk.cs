@@ -1,0 +1,127 @@
+using SupportBot.Dialogs.Playbook;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.Support;
+using SupportBot.Playbooks;
+using SupportBot.Staff;
+
+namespace SupportBot.Agents;
+
+/// <summary>What an agent does with a handoff: accept, reply, type, note, pass back, end. Only the owner may act on an
+/// assigned conversation; every change wakes the consoles and the customers whose place in the queue moved.</summary>
+public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenger, HubNotifications notifications, AgentHub hub,
+    PlaybookHost playbooks, TimeProvider clock, ILogger<AgentDesk> logger)
+{
+    public enum Outcome { Done, NotFound, NotYours, Taken }
+
+    public async Task<(Outcome Outcome, Handoff? Handoff)> AcceptAsync(string id, StaffAccount agent)
+    {
+        var handoff = await queue.GetAsync(id);
+        if (handoff is null)
+        {
+            return (Outcome.NotFound, null);
+        }
+        if (!await queue.AcceptAsync(id, agent.Name, agent.Shown, clock.GetUtcNow()))
+        {
+            return (Outcome.Taken, await queue.GetAsync(id)); // someone else was first, or the customer left
+        }
+        notifications.Raise();
+        await TellBotAsync(handoff, HandoffStates.Accepted, agent);
+        return (Outcome.Done, await queue.GetAsync(id));
+    }
+
+    /// <summary>The conversation when <paramref name="agent"/> owns it.</summary>
+    public async Task<(Outcome Outcome, Handoff? Handoff)> OwnedAsync(string id, StaffAccount agent)
+    {
+        var handoff = await queue.GetAsync(id);
+        return handoff is null ? (Outcome.NotFound, null)
+            : handoff.Status == HandoffStatus.Assigned && handoff.Agent == agent.Name ? (Outcome.Done, handoff)
+            : (Outcome.NotYours, handoff);
+    }
+
+    public Task SendAsync(Handoff handoff, StaffAccount agent, string text) =>
+        messenger.SendAsync(handoff.Reference, new Activity
+        {
+            Type = ActivityTypes.Message,
+            Text = Dialogs.Recognition.Redactor.Redact(text), // the transcript never holds a card number, whoever typed it
+            TextFormat = "plain", // an agent's words are shown as written, never as markup
+            From = new ChannelAccount { Name = agent.Shown, Role = RoleTypes.Bot },
+            Entities = [AgentEntity(agent)],
+        });
+
+    /// <summary>Marks an activity as a person's words (not the bot's) for the console and the transcript.</summary>
+    private static Entity AgentEntity(StaffAccount agent) => new()
+    {
+        Type = AgentEntityType,
+        Properties = new() { ["name"] = System.Text.Json.JsonSerializer.SerializeToElement(agent.Shown) },
+    };
+
+    public const string AgentEntityType = "supportbot/agent";
+
+    public Task TypingAsync(Handoff handoff, StaffAccount agent) =>
+        messenger.SendAsync(handoff.Reference, new Activity { Type = ActivityTypes.Typing, From = new ChannelAccount { Name = agent.Shown } });
+
+    public async Task NoteAsync(Handoff handoff, StaffAccount agent, string text)
+    {
+        await queue.AddNoteAsync(handoff.Id, agent.Shown, text, clock.GetUtcNow());
+        notifications.Raise();
+    }
+
+    public async Task<bool> EndAsync(Handoff handoff, StaffAccount agent)
+    {
+        if (!await queue.EndAsync(handoff.Id, agent.Name, clock.GetUtcNow()))
+        {
+            return false;
+        }
+        notifications.Raise();
+        await TellBotAsync(handoff, HandoffStates.Completed, agent);
+        return true;
+    }
+
+    public async Task<bool> ReturnAsync(Handoff handoff, StaffAccount agent)
+    {
+        if (!await queue.ReturnAsync(handoff.Id, agent.Name, clock.GetUtcNow()))
+        {
+            return false;
+        }
+        notifications.Raise();
+        await TellBotAsync(handoff, HandoffStates.Queued, agent);
+        return true;
+    }
+
+    /// <summary>Tells each waiting customer whose place improved since they last heard it.</summary>
+    public async Task UpdatePositionsAsync()
+    {
+        var queued = await queue.QueuedAsync();
+        var perPlace = await hub.WaitPerPlaceAsync();
+        for (var i = 0; i < queued.Count; i++)
+        {
+            var handoff = queued[i];
+            var position = i + 1;
+            if (handoff.ToldPosition is { } told && position >= told)
+            {
+                continue;
+            }
+            await queue.SetToldPositionAsync(handoff.Id, position);
+            if (handoff.ToldPosition is null)
+            {
+                continue; // passed back to the queue: the bot has just told them where they are
+            }
+            var values = HandoffDialog.QueueValues(hub.StatusAt(position, perPlace));
+            var text = Template.Render(playbooks.Current.Playbook.Messages.HandoffPosition, values);
+            await messenger.SendAsync(handoff.Reference, new Activity { Type = ActivityTypes.Message, Text = text });
+        }
+    }
+
+    /// <summary>The bot's state changes in a turn of its own; if that fails the agent's action still stands.</summary>
+    private async Task TellBotAsync(Handoff handoff, string state, StaffAccount agent)
+    {
+        try
+        {
+            await messenger.RaiseStatusAsync(handoff.Reference, state, agent.Shown);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "The bot could not be told that handoff {HandoffId} is {State}", handoff.Id, state);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.RateLimiting;
+using SupportBot.Channels;
+
+namespace SupportBot.Staff;
+
+/// <summary>Sign-in for agents and admins: a cookie issued after a password check, one policy per role. API calls
+/// without it answer 401/403 (JSON); pages redirect to the sign-in page.</summary>
+public static class StaffSignIn
+{
+    public const string AgentPolicy = "agent";
+    public const string AdminPolicy = "admin";
+    private const string SignInRateLimit = "signin";
+    public const string OpenIdConnectScheme = "oidc";
+    private const string OpenIdConnectPath = "/signin/oidc";
+
+    public static void AddStaffSignIn(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp => StaffAccounts.Load(builder.Configuration, SupportBotApp.DataDirectory(builder),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("SupportBot.Staff")));
+        var openIdConnect = builder.Configuration.GetSection("Staff:OpenIdConnect").Get<StaffOpenIdConnect>();
+        var authentication = builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        {
+            cookie.Cookie.Name = "supportbot.staff";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict; // no other site can make a signed-in agent's browser act
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(10); // a working day
+            cookie.SlidingExpiration = true;
+            // With an organisation's sign-in configured, the console sends people there; /signin still takes passwords.
+            cookie.LoginPath = openIdConnect?.Authority is { Length: > 0 } ? OpenIdConnectPath : "/signin";
+            cookie.AccessDeniedPath = "/signin";
+            cookie.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first.");
+            cookie.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden, "Forbidden", "Your account does not have the role this needs.");
+        });
+        if (openIdConnect?.Authority is { Length: > 0 })
+        {
+            authentication.AddOpenIdConnect(OpenIdConnectScheme, openIdConnect.Configure);
+        }
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AgentPolicy, p => p.RequireRole(StaffRoles.Agent))
+            .AddPolicy(AdminPolicy, p => p.RequireRole(StaffRoles.Admin));
+        builder.Services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(SignInRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) })));
+    }
+
+    public static void MapStaffSignIn(this IEndpointRouteBuilder app)
+    {
+        // Loaded now, not at the first sign-in: a bad setting stops start-up, and first-start passwords are logged at once.
+        app.ServiceProvider.GetRequiredService<StaffAccounts>();
+        app.MapGet("/signin", () => Results.File(Path.Combine(app.ServiceProvider.GetRequiredService<IWebHostEnvironment>().WebRootPath, "signin.html"), "text/html"));
+        app.MapGet(OpenIdConnectPath, (string? returnUrl) => Results.Challenge(
+            new AuthenticationProperties { RedirectUri = LocalPath(returnUrl) }, [OpenIdConnectScheme]));
+        app.MapPost("/signin", SignInAsync).DisableAntiforgery().RequireRateLimiting(SignInRateLimit);
+        app.MapPost("/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync();
+            return Results.Redirect("/signin");
+        });
+        app.MapGet("/api/staff/me", (ClaimsPrincipal user) => Results.Ok(new
+        {
+            name = user.Identity!.Name,
+            displayName = user.FindFirstValue(ClaimTypes.GivenName),
+            roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value),
+        })).RequireAuthorization();
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext http, StaffAccounts accounts)
+    {
+        var form = await http.Request.ReadFormAsync();
+        var returnUrl = LocalPath(form["returnUrl"].ToString());
+        if (accounts.Verify(form["name"].ToString().Trim(), form["password"].ToString()) is not { } account)
+        {
+            return Results.Redirect($"/signin?failed=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        }
+        List<Claim> claims = [new(ClaimTypes.Name, account.Name), new(ClaimTypes.GivenName, account.Shown)];
+        claims.AddRange(account.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        await http.SignInAsync(new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
+        return Results.Redirect(returnUrl);
+    }
+
+    /// <summary>Only paths on this site: a sign-in link must not send people elsewhere.</summary>
+    private static string LocalPath(string? returnUrl) =>
+        string.IsNullOrEmpty(returnUrl) || !returnUrl.StartsWith('/') || returnUrl.StartsWith("//") || returnUrl.StartsWith("/\\") ? "/agent" : returnUrl;
+
+    /// <summary>Pages go to the sign-in page; API calls get an error they can read.</summary>
+    private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status, string code, string message)
+    {
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
+        }
+        return ApiErrors.Error(status, code, message).ExecuteAsync(context.HttpContext);
+    }
+}
