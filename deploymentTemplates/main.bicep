@@ -43,6 +43,9 @@ param transcriptContainerName string = 'transcripts'
 @secure()
 param directLineSecret string = newGuid()
 
+@description('The bot\'s data folder (Storage:DataDirectory): what is not in Blob Storage yet, the handoff queue, follow-ups and staff accounts among it. /home is App Service\'s persistent share, right for one instance; with several instances give each its own disk (/tmp/supportbot) until the handoff queue is on Blob too.')
+param dataDirectory string = '/home/data/supportbot'
+
 @description('Create Application Insights (with a Log Analytics workspace) and turn on the App Service agent.')
 param enableApplicationInsights bool = true
 
@@ -124,9 +127,7 @@ module webApp 'modules/webapp.bicep' = {
         Storage__Blob__ManagedIdentityClientId: identity.properties.clientId
         Storage__Blob__StateContainer: stateContainerName
         Storage__Blob__TranscriptContainer: transcriptContainerName
-        // What stays per instance (the web chat page's Direct Line registrations, uploads, undelivered replies, the
-        // recogniser's model cache) goes on the instance's own disk, never on the shared /home share.
-        Storage__DataDirectory: '/tmp/supportbot'
+        Storage__DataDirectory: dataDirectory
         DirectLine__Secret: directLineSecret
         BotName: botDisplayName
         Urls: 'http://0.0.0.0:8080'
