@@ -59,6 +59,42 @@ public sealed class BlobServerTests(AzuriteFixture azurite)
         Assert.Equal("Which email address is your account under, so the team can find the payment?", replies.Single().Text);
     }
 
+    [Fact]
+    public async Task An_agent_reads_and_follows_a_handed_off_conversation_from_the_blob_transcript()
+    {
+        var settings = new Dictionary<string, string?>(StaffClient.Accounts(("alice", "Alice", ["Agent"])))
+        {
+            ["Playbook:Path"] = TestPlaybooks.AlwaysOpen,
+        };
+        foreach (var (key, value) in BlobSettings(azurite.Server))
+        {
+            settings[key] = value;
+        }
+        await using var server = await BotServer.StartAsync(settings);
+        using var alice = await StaffClient.SignInAsync(server, "alice");
+        await using var present = await alice.OpenEventsAsync("api/agent/stream"); // an agent with the console open is available
+        await present.NextAsync("queue");
+        var customer = await DirectLineClient.StartAsync(server);
+        await customer.JoinAsync();
+        await customer.SayAsync("my parcel hasnt arrived, order 554433");
+        await customer.SayAsync("talk to a person");
+        await customer.WaitForMessageAsync("number 1 in the queue");
+        var queue = (await alice.GetJsonAsync("api/agent/queue")).GetProperty("queue");
+        var id = Uri.EscapeDataString(queue[0].GetProperty("handoff").GetProperty("id").GetString()!);
+        using (var accepted = await alice.PostAsync($"api/agent/handoffs/{id}/accept"))
+        {
+            accepted.EnsureSuccessStatusCode();
+        }
+
+        await using var conversation = await alice.OpenEventsAsync($"api/agent/handoffs/{id}/stream");
+        var earlier = await conversation.NextAsync("activity", a => a.TryGetProperty("text", out var t) && t.GetString() == "my parcel hasnt arrived, order 554433");
+        await customer.SayAsync("are you there?");
+        var live = await conversation.NextAsync("activity", a => a.TryGetProperty("text", out var t) && t.GetString() == "are you there?");
+
+        Assert.Equal("user", earlier.GetProperty("from").GetProperty("role").GetString());
+        Assert.Equal("user", live.GetProperty("from").GetProperty("role").GetString());
+    }
+
     [Theory]
     [InlineData("Storage:Blob:ConnectionString", "not a connection string")]
     [InlineData("Storage:Blob:StateContainer", "Bad_Name")]
