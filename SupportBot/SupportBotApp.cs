@@ -140,6 +140,7 @@ public static class SupportBotApp
     private static void AddAgentHub(this IHostApplicationBuilder builder)
     {
         var mode = builder.Configuration["Handoff:Mode"] is { Length: > 0 } configured ? configured.Trim() : "Hub";
+        builder.Services.AddSingleton((builder.Configuration.GetSection("Handoff").Get<HubOptions>() ?? new HubOptions()).Validate());
         builder.Services.AddSingleton<HubNotifications>();
         builder.Services.AddSingleton<HandoffQueue>();
         builder.Services.AddSingleton<AgentPresence>();

@@ -178,6 +178,28 @@ public sealed class AgentHubApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_an_agent_closes_the_console_for_too_long_their_conversation_goes_back_to_the_queue()
+    {
+        await _server.DisposeAsync();
+        _server = await BotServer.StartAsync(new Dictionary<string, string?>(Settings()) { ["Handoff:AgentAbsentTimeout"] = "00:00:01" });
+        using var alice = await StaffClient.SignInAsync(_server, "alice");
+        var present = await alice.OpenEventsAsync("api/agent/stream");
+        var customer = await CustomerAsync();
+        await customer.SayAsync("talk to a person");
+        var handoff = await QueueItemAsync(alice);
+        (await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/accept")).EnsureSuccessStatusCode();
+        await customer.WaitForMessageAsync("Alice from our team has joined");
+        await Task.Delay(1500); // open, the console keeps the conversation hers
+
+        Assert.Single((await alice.GetJsonAsync("api/agent/queue")).GetProperty("mine").EnumerateArray());
+        await present.DisposeAsync(); // the laptop closes
+
+        await customer.WaitForMessageAsync("Alice has passed your conversation on");
+        var again = await QueueItemAsync(alice);
+        Assert.Equal(handoff.GetProperty("id").GetString(), again.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task Presence_away_means_nobody_is_available_so_the_customer_gets_choices_instead()
     {
         using var alice = await StaffClient.SignInAsync(_server, "alice");

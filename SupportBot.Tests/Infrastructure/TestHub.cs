@@ -9,7 +9,7 @@ public sealed class TestHub
     public TestHub(TimeProvider? clock = null)
     {
         Queue = new HandoffQueue(new SqliteDatabase(Path.Combine(TempFolder.Create("supportbot-hub"), "hub.db")));
-        Presence = new AgentPresence(Notifications);
+        Presence = new AgentPresence(Notifications, clock ?? TimeProvider.System);
         Hub = new AgentHub(Queue, Presence, Notifications, clock ?? TimeProvider.System);
     }
 

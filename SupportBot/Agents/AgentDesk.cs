@@ -9,7 +9,7 @@ namespace SupportBot.Agents;
 /// <summary>What an agent does with a handoff: accept, reply, type, note, pass back, end. Only the owner may act on an
 /// assigned conversation; every change wakes the consoles and the customers whose place in the queue moved.</summary>
 public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenger, HubNotifications notifications, AgentHub hub,
-    PlaybookHost playbooks, TimeProvider clock, ILogger<AgentDesk> logger)
+    AgentPresence presence, PlaybookHost playbooks, TimeProvider clock, ILogger<AgentDesk> logger)
 {
     public enum Outcome { Done, NotFound, NotYours, Taken }
 
@@ -86,6 +86,20 @@ public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenge
         notifications.Raise();
         await TellBotAsync(handoff, HandoffStates.Queued, agent);
         return true;
+    }
+
+    /// <summary>Passes back to the queue the conversations of agents whose console has been closed for
+    /// <paramref name="absent"/>: a customer is never left talking to nobody.</summary>
+    public async Task ReturnAbandonedAsync(TimeSpan absent)
+    {
+        foreach (var handoff in await queue.AssignedAsync())
+        {
+            if (presence.AbsentFor(handoff.Agent!) >= absent)
+            {
+                logger.LogInformation("Handoff {HandoffId} goes back to the queue: {Agent} has been away for {Minutes:0.#} min", handoff.Id, handoff.Agent, absent.TotalMinutes);
+                await ReturnAsync(handoff, new StaffAccount { Name = handoff.Agent!, DisplayName = handoff.AgentName });
+            }
+        }
     }
 
     /// <summary>Tells each waiting customer whose place improved since they last heard it.</summary>

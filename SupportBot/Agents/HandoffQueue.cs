@@ -35,6 +35,9 @@ public sealed class HandoffQueue(SqliteDatabase database)
     public Task<List<Handoff>> QueuedAsync() =>
         QueryAsync($"SELECT {Columns} FROM handoff WHERE status = 'queued' ORDER BY requested_at, id");
 
+    public Task<List<Handoff>> AssignedAsync() =>
+        QueryAsync($"SELECT {Columns} FROM handoff WHERE status = 'assigned' ORDER BY accepted_at");
+
     public Task<List<Handoff>> AssignedToAsync(string agent) =>
         QueryAsync($"SELECT {Columns} FROM handoff WHERE status = 'assigned' AND agent = $agent ORDER BY accepted_at", ("$agent", agent));
 

@@ -1,21 +1,36 @@
 namespace SupportBot.Agents;
 
-/// <summary>After every change in the hub, tells waiting customers whose place in the queue moved up.</summary>
-public sealed class QueueWatcher(HubNotifications notifications, AgentDesk desk, ILogger<QueueWatcher> logger) : BackgroundService
+/// <summary>After every change in the hub, tells waiting customers whose place in the queue moved up; and now and then
+/// passes back to the queue what agents who went away were holding (<c>Handoff:AgentAbsentTimeout</c>).</summary>
+public sealed class QueueWatcher(HubNotifications notifications, AgentDesk desk, HubOptions options, ILogger<QueueWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var check = options.AgentAbsentTimeout / 2 < TimeSpan.FromSeconds(30) ? options.AgentAbsentTimeout / 2 : TimeSpan.FromSeconds(30);
         while (!stoppingToken.IsCancellationRequested)
         {
-            await notifications.NextChange.WaitAsync(stoppingToken);
+            await Task.WhenAny(notifications.NextChange, Task.Delay(check, stoppingToken));
+            stoppingToken.ThrowIfCancellationRequested();
             try
             {
+                await desk.ReturnAbandonedAsync(options.AgentAbsentTimeout);
                 await desk.UpdatePositionsAsync();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "Queue positions could not be updated; the next change tries again");
+                logger.LogError(e, "The queue could not be looked after; the next change tries again");
             }
         }
     }
+}
+
+/// <summary>The built-in hub's settings (section <c>Handoff</c>).</summary>
+public sealed record HubOptions
+{
+    /// <summary>How long an agent's console may be closed before their conversations go back to the queue.</summary>
+    public TimeSpan AgentAbsentTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public HubOptions Validate() => AgentAbsentTimeout <= TimeSpan.Zero
+        ? throw new InvalidOperationException("Handoff:AgentAbsentTimeout must be positive.")
+        : this;
 }

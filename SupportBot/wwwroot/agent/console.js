@@ -162,6 +162,7 @@
 
   function showNotes(notes) {
     $('notes').replaceChildren(...notes.map((n) => el('li', '', n.agent + ': ' + n.text)));
+    $('transcript').scrollTop = $('transcript').scrollHeight; // the notes took room from the transcript
   }
 
   function addActivity(activity) {
@@ -179,8 +180,9 @@
     item.append(el('small', '', (role === 'customer' ? 'Customer' : role === 'agent' ? activity.from.name : 'Bot') + ' · ' +
       new Date(activity.timestamp).toLocaleTimeString()));
     item.append(document.createTextNode(activity.text));
-    $('transcript').append(item);
-    item.scrollIntoView({ block: 'end' });
+    const transcript = $('transcript');
+    transcript.append(item);
+    transcript.scrollTop = transcript.scrollHeight;
   }
 
   async function open(id) {
