@@ -13,6 +13,7 @@ using SupportBot.Dialogs.Turns;
 using SupportBot.Playbooks;
 using SupportBot.Staff;
 using SupportBot.Storage;
+using SupportBot.Storage.Blob;
 
 namespace SupportBot;
 
@@ -28,7 +29,7 @@ public static class SupportBotApp
 
         var options = builder.Configuration.Get<BotOptions>() ?? new BotOptions();
         builder.Services.AddSingleton(options.Validate());
-        builder.AddEmbeddedStorage();
+        builder.AddStorage();
         builder.AddBot();
         builder.AddChannels();
         builder.AddStaffSignIn();
@@ -54,8 +55,9 @@ public static class SupportBotApp
     public static string DataDirectory(IHostApplicationBuilder builder) =>
         Path.GetFullPath(builder.Configuration["Storage:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
 
-    /// <summary>Where bot state lives: <c>Storage:Provider</c> = <c>Sqlite</c> (the default, durable) or <c>Memory</c>
-    /// (lost on restart; for benchmarks and experiments). Transcripts and Direct Line data stay in SQLite either way.</summary>
+    /// <summary>Where bot state and transcripts live: <c>Storage:Provider</c> = <c>Sqlite</c> (the default, durable, one
+    /// machine), <c>Blob</c> (Azure Blob Storage, shared by every instance) or <c>Memory</c> (state lost on restart,
+    /// transcripts in SQLite; for benchmarks and experiments).</summary>
     public static string StorageProvider(IHostApplicationBuilder builder)
     {
         var configured = builder.Configuration["Storage:Provider"];
@@ -63,27 +65,47 @@ public static class SupportBotApp
         {
             return "Sqlite";
         }
-        string[] providers = ["Sqlite", "Memory"];
+        string[] providers = ["Sqlite", "Memory", "Blob"];
         return providers.FirstOrDefault(p => string.Equals(p, configured.Trim(), StringComparison.OrdinalIgnoreCase))
             ?? throw new InvalidOperationException($"Storage:Provider must be one of {string.Join(", ", providers)}; it is '{configured}'.");
     }
 
-    private static void AddEmbeddedStorage(this IHostApplicationBuilder builder)
+    /// <summary>State (IStorage) and transcripts (ITranscriptStore: what the turn logs, the self-hosted Direct Line and
+    /// the agents read) from the configured provider. The SQLite file is there with every provider: it keeps what belongs to one
+    /// instance, the self-hosted Direct Line's conversations and uploads and the undelivered replies.</summary>
+    private static void AddStorage(this IHostApplicationBuilder builder)
     {
         var path = Path.Combine(DataDirectory(builder), "supportbot.db");
         builder.Services.AddSingleton(_ => new SqliteDatabase(path)); // created by the container, so closed on shutdown
+        builder.Services.AddSingleton<TranscriptFeed>();
         switch (StorageProvider(builder))
         {
+            case "Blob":
+                var blob = (builder.Configuration.GetSection("Storage:Blob").Get<BlobStorageOptions>() ?? new BlobStorageOptions()).Validate();
+                builder.Services.AddSingleton(blob);
+                builder.Services.AddSingleton<BlobContainers>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<BlobContainers>());
+                builder.Services.AddSingleton<IStorage>(sp => new BlobStorage(sp.GetRequiredService<BlobContainers>().State));
+                builder.Services.AddSingleton(sp => new BlobTranscriptStore(sp.GetRequiredService<BlobContainers>().Transcripts, sp.GetRequiredService<TranscriptFeed>()));
+                AddTranscripts<BlobTranscriptStore>(builder.Services);
+                break;
             case "Memory":
                 builder.Services.AddSingleton<IStorage, MemoryStorage>();
+                builder.Services.AddSingleton<SqliteTranscriptStore>();
+                AddTranscripts<SqliteTranscriptStore>(builder.Services);
                 break;
             default:
                 builder.Services.AddSingleton<IStorage, SqliteStorage>();
+                builder.Services.AddSingleton<SqliteTranscriptStore>();
+                AddTranscripts<SqliteTranscriptStore>(builder.Services);
                 break;
         }
-        builder.Services.AddSingleton<TranscriptFeed>();
-        builder.Services.AddSingleton<SqliteTranscriptStore>();
-        builder.Services.AddSingleton<ITranscriptLogger>(sp => sp.GetRequiredService<SqliteTranscriptStore>());
+    }
+
+    private static void AddTranscripts<TStore>(IServiceCollection services) where TStore : class, ITranscriptStore
+    {
+        services.AddSingleton<ITranscriptLogger>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<ITranscriptStore>(sp => sp.GetRequiredService<TStore>());
     }
 
     private static void AddBot(this IHostApplicationBuilder builder)

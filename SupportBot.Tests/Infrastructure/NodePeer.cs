@@ -37,7 +37,8 @@ public static class NodePeer
         try
         {
             if (Directory.Exists(Path.Combine(Folder, "node_modules", "botframework-directlinejs"))
-                && Directory.Exists(Path.Combine(Folder, "node_modules", "@microsoft", "teams-app-test-tool")))
+                && Directory.Exists(Path.Combine(Folder, "node_modules", "@microsoft", "teams-app-test-tool"))
+                && Directory.Exists(Path.Combine(Folder, "node_modules", "azurite")))
             {
                 return;
             }

@@ -1,18 +1,22 @@
 using SupportBot.Dialogs.State;
 using SupportBot.Storage;
+using SupportBot.Storage.Blob;
 using SupportBot.Tests.Infrastructure;
 using Xunit;
 
 namespace SupportBot.Tests.State;
 
-/// <summary>Every store keeps the same promises: ETag-checked writes, all-or-nothing batches.</summary>
-public sealed class StorageContractTests
+/// <summary>Every store keeps the same promises: ETag-checked writes, all-or-nothing batches. Blob runs against a
+/// real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class StorageContractTests(AzuriteFixture azurite)
 {
-    public static TheoryData<string> Stores => ["memory", "sqlite"];
+    public static TheoryData<string> Stores => ["memory", "sqlite", "blob"];
 
-    private static IStorage Create(string kind) => kind switch
+    private async Task<IStorage> CreateAsync(string kind) => kind switch
     {
         "memory" => new MemoryStorage(),
+        "blob" => new BlobStorage(await azurite.Server.NewContainerAsync()),
         _ => new SqliteStorage(new SqliteDatabase(Path.Combine(TempFolder.Create("storage"), "test.db"))),
     };
 
@@ -20,7 +24,7 @@ public sealed class StorageContractTests
     [MemberData(nameof(Stores))]
     public async Task A_write_with_the_etag_it_read_succeeds_and_a_stale_one_conflicts(string kind)
     {
-        var storage = Create(kind);
+        var storage = await CreateAsync(kind);
         var created = await storage.WriteAsync(Changes(("k", """{"n":1}""", null)), default);
 
         var updated = await storage.WriteAsync(Changes(("k", """{"n":2}""", created["k"])), default);
@@ -36,7 +40,7 @@ public sealed class StorageContractTests
     [MemberData(nameof(Stores))]
     public async Task Creating_an_existing_key_conflicts(string kind)
     {
-        var storage = Create(kind);
+        var storage = await CreateAsync(kind);
         await storage.WriteAsync(Changes(("k", "{}", null)), default);
 
         await Assert.ThrowsAsync<StorageConflictException>(() => storage.WriteAsync(Changes(("k", "{}", null)), default));
@@ -46,7 +50,7 @@ public sealed class StorageContractTests
     [MemberData(nameof(Stores))]
     public async Task A_batch_with_one_conflict_writes_nothing(string kind)
     {
-        var storage = Create(kind);
+        var storage = await CreateAsync(kind);
         var first = await storage.WriteAsync(Changes(("a", """{"v":"a1"}""", null), ("b", """{"v":"b1"}""", null)), default);
 
         await Assert.ThrowsAsync<StorageConflictException>(() =>
@@ -60,7 +64,7 @@ public sealed class StorageContractTests
     [MemberData(nameof(Stores))]
     public async Task Missing_keys_are_absent_and_deleted_keys_are_gone(string kind)
     {
-        var storage = Create(kind);
+        var storage = await CreateAsync(kind);
         await storage.WriteAsync(Changes(("k", "{}", "*")), default);
 
         await storage.DeleteAsync(["k"], default);

@@ -43,7 +43,7 @@ public sealed class TurnCommitTests
         Assert.Equal(2, attempts);
         Assert.Equal(["reply from attempt 2"], delivered);
         Assert.Contains("\"v\":\"attempt 2\"", (await storage.ReadAsync(["webchat/conversations/c1"], default))["webchat/conversations/c1"].Json);
-        var stored = await transcript.GetActivitiesAsync("c1", 0, 10, default);
+        var stored = await transcript.GetActivitiesAsync("c1", "", 10, default);
         Assert.Equal(["hi", "reply from attempt 2"], stored.Select(e => e.Activity.Text));
     }
 
@@ -69,7 +69,7 @@ public sealed class TurnCommitTests
 
         Assert.False(transcript.CanCommit(storage));
         Assert.True(storedBeforeDelivery);
-        Assert.Equal(["hi", "done"], (await transcript.GetActivitiesAsync("c2", 0, 10, default)).Select(e => e.Activity.Text));
+        Assert.Equal(["hi", "done"], (await transcript.GetActivitiesAsync("c2", "", 10, default)).Select(e => e.Activity.Text));
     }
 
     private sealed class LambdaBot(Func<ITurnContext, CancellationToken, Task> turn) : IBot

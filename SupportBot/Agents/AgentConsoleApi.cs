@@ -44,14 +44,14 @@ public static class AgentConsoleApi
                     : "This conversation is no longer waiting."),
             };
         });
-        api.MapGet("/handoffs/{id}", (string id, ClaimsPrincipal user, AgentDesk desk, HandoffQueue queue, SqliteTranscriptStore transcripts) =>
+        api.MapGet("/handoffs/{id}", (string id, ClaimsPrincipal user, AgentDesk desk, HandoffQueue queue, ITranscriptStore transcripts) =>
             Owned(id, user, desk, async (handoff, _) => Results.Ok(new
             {
                 handoff = ConsoleSnapshot.View(handoff),
                 notes = await queue.NotesAsync(handoff.Id),
             })));
         api.MapGet("/handoffs/{id}/stream", (string id, HttpContext http, ClaimsPrincipal user, AgentDesk desk,
-            SqliteTranscriptStore transcripts, TranscriptFeed feed, HubNotifications notifications) =>
+            ITranscriptStore transcripts, TranscriptFeed feed, HubNotifications notifications) =>
             Owned(id, user, desk, async (handoff, agent) =>
             {
                 await StreamConversationAsync(http, handoff, transcripts, feed, notifications,
@@ -147,7 +147,7 @@ public static class AgentConsoleApi
 
     /// <summary>Server-sent events: the conversation's transcript so far, then each activity as it is stored, for as
     /// long as the agent owns the conversation (ended or passed on, the stream ends).</summary>
-    private static async Task StreamConversationAsync(HttpContext http, Handoff handoff, SqliteTranscriptStore transcripts, TranscriptFeed feed,
+    private static async Task StreamConversationAsync(HttpContext http, Handoff handoff, ITranscriptStore transcripts, TranscriptFeed feed,
         HubNotifications notifications, Func<Task<bool>> stillOwned)
     {
         var channel = handoff.Reference.ChannelId!;
@@ -155,13 +155,13 @@ public static class AgentConsoleApi
         StartEvents(http);
         using var live = feed.Subscribe(conversation); // before reading, so nothing stored meanwhile is missed
         var cancel = http.RequestAborted;
-        long last = 0;
+        var sent = new HashSet<string>(StringComparer.Ordinal); // watermarks are the store's own; activity ids are unique
         try
         {
-            foreach (var entry in await transcripts.GetConversationAsync(channel, conversation, 0, int.MaxValue, cancel))
+            foreach (var entry in await transcripts.GetConversationAsync(channel, conversation, cancel))
             {
                 await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
-                last = entry.Seq;
+                sent.Add(entry.Activity.Id!);
             }
             var changed = notifications.NextChange;
             var stored = live.Reader.WaitToReadAsync(cancel).AsTask();
@@ -182,10 +182,9 @@ public static class AgentConsoleApi
                 }
                 while (live.Reader.TryRead(out var entry))
                 {
-                    if (entry.Seq > last && entry.Activity.ChannelId == channel)
+                    if (entry.Activity.ChannelId == channel && sent.Add(entry.Activity.Id!))
                     {
                         await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
-                        last = entry.Seq;
                     }
                 }
                 stored = live.Reader.WaitToReadAsync(cancel).AsTask();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.State;
@@ -7,7 +8,7 @@ namespace SupportBot.Storage;
 
 /// <summary>Every activity in and out of every conversation, in order, in the embedded SQLite file; a turn's state
 /// changes are committed with its activities when the state is kept in the same file.</summary>
-public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITurnStore
+public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITurnStore, ITranscriptStore
 {
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
@@ -51,7 +52,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
             // Nothing changed: an activity already stored (a redelivery, a re-run turn) keeps its place.
             if (command.ExecuteNonQuery() == 1)
             {
-                entries.Add(new TranscriptEntry(SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle), row.Activity));
+                entries.Add(new TranscriptEntry(SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle).ToString(CultureInfo.InvariantCulture), row.Activity));
             }
         }
         return entries;
@@ -66,14 +67,14 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         }
     }
 
-    /// <summary>The Direct Line conversation's activities after <paramref name="afterSeq"/>, oldest first. Only the
-    /// web chat channels: nothing another channel stores under the same id reaches a web chat customer.</summary>
-    public Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken) =>
-        ReadAsync("channel_id IN ('webchat', 'directline')", null, conversationId, afterSeq, limit, cancellationToken);
+    /// <summary>The watermark is the row's sequence number: rows are numbered as they commit.</summary>
+    public bool IsWatermark(string watermark) => watermark.Length == 0 || Seq(watermark) is not null;
 
-    /// <summary>One channel's conversation after <paramref name="afterSeq"/>, oldest first: what an agent reads.</summary>
-    public Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, long afterSeq, int limit, CancellationToken cancellationToken) =>
-        ReadAsync("channel_id = $channel", channelId, conversationId, afterSeq, limit, cancellationToken);
+    public Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, string watermark, int limit, CancellationToken cancellationToken) =>
+        ReadAsync("channel_id IN ('webchat', 'directline')", null, conversationId, Seq(watermark) ?? 0, limit, cancellationToken);
+
+    public Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken) =>
+        ReadAsync("channel_id = $channel", channelId, conversationId, 0, int.MaxValue, cancellationToken);
 
     private async Task<IReadOnlyList<TranscriptEntry>> ReadAsync(string channelFilter, string? channelId, string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
@@ -90,7 +91,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                entries.Add(new TranscriptEntry(reader.GetInt64(0), BotJson.Deserialize<Activity>(reader.GetString(1))!));
+                entries.Add(new TranscriptEntry(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture), BotJson.Deserialize<Activity>(reader.GetString(1))!));
             }
         }
         catch (SqliteException e)
@@ -99,4 +100,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         }
         return entries;
     }
+
+    private static long? Seq(string watermark) =>
+        long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : null;
 }

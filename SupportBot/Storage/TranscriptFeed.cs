@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using SupportBot.Dialogs.Schema;
 
 namespace SupportBot.Storage;
-
-/// <summary>A stored activity and its place in the transcript (the Direct Line watermark).</summary>
-public sealed record TranscriptEntry(long Seq, Activity Activity);
 
 /// <summary>Wakes live listeners (Direct Line streams) as soon as activities of their conversation are stored.</summary>
 public sealed class TranscriptFeed

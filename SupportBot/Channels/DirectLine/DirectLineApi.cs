@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Storage;
@@ -125,14 +124,15 @@ public static class DirectLineApi
     }
 
     private static async Task<IResult> GetActivities(string conversationId, string? watermark, HttpRequest request, DirectLineTokens tokens,
-        DirectLineConversations conversations, SqliteTranscriptStore transcripts, CancellationToken cancellationToken)
+        DirectLineConversations conversations, ITranscriptStore transcripts, CancellationToken cancellationToken)
     {
         var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
         if (access.Error is not null)
         {
             return access.Error;
         }
-        if (ParseWatermark(watermark) is not { } after)
+        var after = watermark ?? "";
+        if (!transcripts.IsWatermark(after))
         {
             return ApiErrors.BadRequest($"The watermark '{watermark}' is not one this server issued.");
         }
@@ -183,11 +183,6 @@ public static class DirectLineApi
         return await turns.ProcessAsync(activity, access.Grant!, baseUrl, cancellationToken);
     }
 
-    internal static long? ParseWatermark(string? watermark) =>
-        string.IsNullOrEmpty(watermark) ? 0
-        : long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
-        : null;
-
     private static Conversation NewConversation(DirectLineTokens tokens, string conversationId, string? userId, string? userName) =>
         new(conversationId, tokens.Issue(conversationId, userId, userName), (int)DirectLineTokens.Lifetime.TotalSeconds);
 
@@ -221,6 +216,6 @@ public static class DirectLineApi
 /// <summary>A page of activities and the watermark to continue from.</summary>
 public sealed record ActivitySet(IReadOnlyList<Activity> Activities, string Watermark)
 {
-    public static ActivitySet Of(IReadOnlyList<TranscriptEntry> entries, long after) =>
-        new(entries.Select(e => e.Activity).ToList(), (entries.Count > 0 ? entries[^1].Seq : after).ToString(CultureInfo.InvariantCulture));
+    public static ActivitySet Of(IReadOnlyList<TranscriptEntry> entries, string after) =>
+        new(entries.Select(e => e.Activity).ToList(), entries.Count > 0 ? entries[^1].Watermark : after);
 }

@@ -12,7 +12,7 @@ public static class DirectLineStream
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     public static async Task AcceptAsync(string conversationId, string? watermark, string? t, HttpContext http, DirectLineTokens tokens,
-        DirectLineConversations conversations, SqliteTranscriptStore transcripts, TranscriptFeed feed)
+        DirectLineConversations conversations, ITranscriptStore transcripts, TranscriptFeed feed)
     {
         var cancellationToken = http.RequestAborted;
         var access = await DirectLineAuth.AuthorizeAsync(http.Request, conversationId, tokens, conversations, cancellationToken, streamToken: t);
@@ -26,14 +26,15 @@ public static class DirectLineStream
             await ApiErrors.BadRequest("The stream needs a WebSocket upgrade request.").ExecuteAsync(http);
             return;
         }
-        if (DirectLineApi.ParseWatermark(watermark) is not { } last)
+        var last = watermark ?? "";
+        if (!transcripts.IsWatermark(last))
         {
             await ApiErrors.BadRequest($"The watermark '{watermark}' is not one this server issued.").ExecuteAsync(http);
             return;
         }
 
-        // The feed only says "something was stored": what to send always comes from the database after the last
-        // watermark sent, so activities committed in any order by concurrent turns are sent once each, in order.
+        // The feed only says "something was stored": what to send always comes from the transcript store after the
+        // last watermark sent, so activities committed in any order by concurrent turns are sent once each, in order.
         using var subscription = feed.Subscribe(conversationId);
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -46,7 +47,7 @@ public static class DirectLineStream
                      page = await transcripts.GetActivitiesAsync(conversationId, last, DirectLineApi.PageSize, closed.Token))
                 {
                     await SendAsync(socket, ActivitySet.Of(page, last), closed.Token);
-                    last = page[^1].Seq;
+                    last = page[^1].Watermark;
                 }
 
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(closed.Token);

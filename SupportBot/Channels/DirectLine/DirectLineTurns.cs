@@ -33,7 +33,9 @@ public sealed class DirectLineTurns(BotAdapter adapter, BotOptions options)
         from.Role = RoleTypes.User;
         activity.From = from;
         activity.Id = Guid.NewGuid().ToString("N");
-        activity.Timestamp = DateTimeOffset.UtcNow;
+        // Stamped when the turn starts (inside the conversation gate), not on arrival: the transcript is in time order,
+        // so a message that waited behind another turn must not be dated before that turn's replies.
+        activity.Timestamp = null;
         activity.ChannelId = activity.ChannelId == ChannelIds.WebChat ? ChannelIds.WebChat : ChannelIds.DirectLine;
         activity.Conversation = new ConversationAccount { Id = grant.ConversationId };
         activity.Recipient = new ChannelAccount { Id = options.BotId, Name = options.BotName, Role = RoleTypes.Bot };

@@ -1,0 +1,77 @@
+using SupportBot.Dialogs.Schema;
+using SupportBot.Storage;
+using SupportBot.Storage.Blob;
+using SupportBot.Tests.Infrastructure;
+using Xunit;
+
+namespace SupportBot.Tests.Storage;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Activities_are_stored_once_each_in_the_bot_framework_layout()
+    {
+        var container = await azurite.Server.NewContainerAsync();
+        var store = new BlobTranscriptStore(container, new TranscriptFeed());
+        var message = Activities.Message("hello", "a:1x;messageid=7", channelId: "msteams");
+        message.Timestamp = new DateTimeOffset(2026, 11, 23, 17, 0, 0, TimeSpan.Zero);
+
+        await store.LogActivitiesAsync([message], default);
+        await store.LogActivitiesAsync([message], default); // a turn re-run logs its incoming activity again
+
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync())
+        {
+            names.Add(blob.Name);
+        }
+        Assert.Equal([$"msteams/a~3A1x~3Bmessageid~3D7/{message.Timestamp.Value.UtcTicks:x16}-{message.Id}.json"], names);
+    }
+
+    [Fact]
+    public async Task A_transcript_reads_page_by_page_in_the_order_it_was_sent()
+    {
+        var store = new BlobTranscriptStore(await azurite.Server.NewContainerAsync(), new TranscriptFeed());
+        var sent = Enumerable.Range(0, 23).Select(i => Activities.Message($"m{i}", "paged", channelId: "webchat")).ToList();
+        var sameInstant = DateTimeOffset.UtcNow;
+        sent.ForEach(a => a.Timestamp = sameInstant); // replies sent together can share a timestamp
+        await store.LogActivitiesAsync(sent, default);
+        await store.LogActivitiesAsync([Activities.Message("elsewhere", "other", channelId: "webchat")], default);
+
+        var pages = new List<int>();
+        var read = new List<string?>();
+        string? token = null;
+        do
+        {
+            var page = await store.GetTranscriptPageAsync("webchat", "paged", token, 10, default);
+            pages.Add(page.Activities.Count);
+            read.AddRange(page.Activities.Select(a => a.Text));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal([10, 10, 3], pages);
+        Assert.Equal(sent.Select(a => a.Text), read);
+    }
+
+    [Fact]
+    public async Task The_direct_line_feed_continues_after_its_watermark_and_shows_only_web_chat_channels()
+    {
+        var feed = new TranscriptFeed();
+        var store = new BlobTranscriptStore(await azurite.Server.NewContainerAsync(), feed);
+        using var subscription = feed.Subscribe("dl-1");
+        await store.LogActivitiesAsync([Activities.Message("one", "dl-1", channelId: "webchat"), Activities.Message("two", "dl-1", channelId: "webchat")], default);
+        await store.LogActivitiesAsync([Activities.Message("teams, same id", "dl-1", channelId: "msteams")], default);
+
+        var first = await store.GetActivitiesAsync("dl-1", "", 1, default);
+        var rest = await store.GetActivitiesAsync("dl-1", first[^1].Watermark, 100, default);
+        await store.LogActivitiesAsync([Activities.Message("three", "dl-1", channelId: "directline")], default);
+        var latest = await store.GetActivitiesAsync("dl-1", rest[^1].Watermark, 100, default);
+
+        Assert.Equal(["one", "two", "three"], first.Concat(rest).Concat(latest).Select(e => e.Activity.Text));
+        Assert.True(store.IsWatermark(latest[^1].Watermark));
+        Assert.False(store.IsWatermark("17"));
+        Assert.False(store.IsWatermark("../x"));
+        Assert.True(subscription.Reader.TryRead(out var woken) && woken.Activity.Text == "one");
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
+using SupportBot.Dialogs.Turns;
+
+namespace SupportBot.Storage.Blob;
+
+/// <summary>One page of a stored transcript and the token that reads the next (null after the last page).</summary>
+public sealed record TranscriptPage(IReadOnlyList<Activity> Activities, string? ContinuationToken);
+
+/// <summary>Every activity in and out of every conversation in Azure Blob Storage, in the Bot Framework transcript
+/// layout: <c>{channelId}/{conversationId}/{ticks hex}-{activityId}.json</c>, each blob written once (If-None-Match *),
+/// so a turn re-run that logs the same activity again stores it once. Blob listings are in name order, and the ticks
+/// (16 hex digits) put names in time order, so a blob name is also this store's Direct Line watermark.</summary>
+public sealed partial class BlobTranscriptStore(BlobContainerClient container, TranscriptFeed feed) : ITranscriptStore
+{
+    private static readonly string[] WebChatChannels = [ChannelIds.WebChat, ChannelIds.DirectLine];
+
+    public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
+    {
+        var stored = new List<TranscriptEntry>(activities.Count);
+        var previousTicks = 0L;
+        foreach (var activity in activities)
+        {
+            activity.Id ??= Guid.NewGuid().ToString("N");
+            activity.Timestamp ??= DateTimeOffset.UtcNow;
+            var conversation = activity.Conversation?.Id ?? throw new ArgumentException("An activity without conversation.id cannot be stored.");
+            // Replies sent in one go may share a timestamp; their names must still keep the order they were sent in.
+            var ticks = Math.Max(activity.Timestamp.Value.UtcTicks, previousTicks + 1);
+            previousTicks = ticks;
+            var leaf = Leaf(ticks, activity.Id);
+            // One at a time, in order: a Direct Line reader never sees a later reply before an earlier one is stored.
+            if (await WriteOnceAsync(Prefix(activity.ChannelId ?? "", conversation) + leaf + ".json", BotJson.Serialize(activity), cancellationToken))
+            {
+                stored.Add(new TranscriptEntry(leaf, activity));
+            }
+        }
+        // Only after the writes: a stream never shows what is not stored.
+        foreach (var group in stored.GroupBy(e => e.Activity.Conversation!.Id!))
+        {
+            feed.Publish(group.Key, group.ToList());
+        }
+    }
+
+    /// <summary>Reads a conversation's transcript a page at a time, oldest first; pass the token of the page before.</summary>
+    public async Task<TranscriptPage> GetTranscriptPageAsync(string channelId, string conversationId, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    {
+        var (entries, next) = await ReadPageAsync(channelId, conversationId, continuationToken, pageSize, cancellationToken);
+        return new TranscriptPage(entries.Select(e => e.Activity).ToList(), next);
+    }
+
+    public async Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken)
+    {
+        var all = new List<TranscriptEntry>();
+        string? token = null;
+        do
+        {
+            var (entries, next) = await ReadPageAsync(channelId, conversationId, token, 100, cancellationToken);
+            all.AddRange(entries);
+            token = next;
+        }
+        while (token is not null);
+        return all;
+    }
+
+    private async Task<(List<TranscriptEntry> Entries, string? ContinuationToken)> ReadPageAsync(string channelId, string conversationId, string? continuationToken,
+        int pageSize, CancellationToken cancellationToken)
+    {
+        var prefix = Prefix(channelId, conversationId);
+        try
+        {
+            var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken)
+                .AsPages(string.IsNullOrEmpty(continuationToken) ? null : continuationToken, pageSize);
+            await foreach (var page in pages)
+            {
+                var activities = await Task.WhenAll(page.Values.Select(b => DownloadAsync(b.Name, cancellationToken)));
+                var entries = page.Values.Select((b, i) => new TranscriptEntry(b.Name[prefix.Length..^".json".Length], activities[i])).ToList();
+                return (entries, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+            }
+            return ([], null);
+        }
+        catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
+        {
+            throw BlobFailures.Unavailable($"Reading the transcript of '{conversationId}' from blob container '{container.Name}'", e);
+        }
+    }
+
+    /// <summary>The watermark is the name of the last blob sent, without its conversation folder.</summary>
+    public bool IsWatermark(string watermark) => watermark.Length == 0 || LeafPattern().IsMatch(watermark);
+
+    public async Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, string watermark, int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // A Direct Line conversation is under 'webchat' or 'directline' (what its client said it is); both are read.
+            var names = new List<(string Leaf, string Name)>();
+            foreach (var channel in WebChatChannels)
+            {
+                var prefix = Prefix(channel, conversationId);
+                await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+                {
+                    var leaf = blob.Name[prefix.Length..^".json".Length];
+                    if (string.CompareOrdinal(leaf, watermark) > 0)
+                    {
+                        names.Add((leaf, blob.Name));
+                    }
+                }
+            }
+            var next = names.OrderBy(n => n.Leaf, StringComparer.Ordinal).Take(limit).ToList();
+            var activities = await Task.WhenAll(next.Select(n => DownloadAsync(n.Name, cancellationToken)));
+            return next.Select((n, i) => new TranscriptEntry(n.Leaf, activities[i])).ToList();
+        }
+        catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
+        {
+            throw BlobFailures.Unavailable($"Reading the transcript of '{conversationId}' from blob container '{container.Name}'", e);
+        }
+    }
+
+    private static string Prefix(string channelId, string conversationId) =>
+        $"{BlobNames.Segment(channelId)}/{BlobNames.Segment(conversationId)}/";
+
+    private static string Leaf(long ticks, string activityId) =>
+        $"{ticks.ToString("x16", CultureInfo.InvariantCulture)}-{BlobNames.Segment(activityId)}";
+
+    /// <summary>Answers false when the blob was already there (the same activity logged by an earlier attempt).</summary>
+    private async Task<bool> WriteOnceAsync(string name, string json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var options = new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+            };
+            await container.GetBlobClient(name).UploadAsync(BinaryData.FromString(json), options, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+        catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
+        {
+            throw BlobFailures.Unavailable($"Storing transcript blob '{name}' in container '{container.Name}'", e);
+        }
+    }
+
+    private async Task<Activity> DownloadAsync(string name, CancellationToken cancellationToken)
+    {
+        var content = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken);
+        return BotJson.Deserialize<Activity>(content.Value.Content.ToString())!;
+    }
+
+    [GeneratedRegex("^[0-9a-f]{16}-[A-Za-z0-9_~-]{1,240}$")]
+    private static partial Regex LeafPattern();
+}

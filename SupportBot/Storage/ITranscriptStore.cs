@@ -1,0 +1,23 @@
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.Turns;
+
+namespace SupportBot.Storage;
+
+/// <summary>A stored activity and the Direct Line watermark that continues after it.</summary>
+public sealed record TranscriptEntry(string Watermark, Activity Activity);
+
+/// <summary>Where transcripts are stored and read back, whichever the provider (SQLite or Azure Blob). Each store issues
+/// its own kind of watermark (a row number in SQLite, a blob name on Blob): readers treat it as opaque.</summary>
+public interface ITranscriptStore : ITranscriptLogger
+{
+    /// <summary>False for a watermark this store could not have issued. The empty watermark is the start.</summary>
+    bool IsWatermark(string watermark);
+
+    /// <summary>The self-hosted Direct Line's read: at most <paramref name="limit"/> activities stored after
+    /// <paramref name="watermark"/>, oldest first. Only the web chat channels: nothing another channel stores under the
+    /// same id reaches a web chat customer.</summary>
+    Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, string watermark, int limit, CancellationToken cancellationToken);
+
+    /// <summary>One channel's whole conversation, oldest first: what an agent or a contact centre reads.</summary>
+    Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken);
+}
