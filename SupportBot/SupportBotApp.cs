@@ -183,16 +183,25 @@ public static class SupportBotApp
 
         // Anyone can open the web chat page, so the page's token endpoint is limited per client address.
         var tokensPerMinute = builder.Configuration.GetValue("DirectLine:TokensPerMinute", 60);
+        // A person types far slower; this stops a runaway or hostile client from filling the transcript and the CPU.
+        var activitiesPerMinute = builder.Configuration.GetValue("DirectLine:ActivitiesPerMinute", 120);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(DirectLineApi.TokenRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = tokensPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            limiter.AddPolicy(DirectLineApi.ActivityRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Request.RouteValues["conversationId"]?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = activitiesPerMinute, Window = TimeSpan.FromMinutes(1) }));
             limiter.OnRejected = async (rejected, ct) =>
             {
                 rejected.HttpContext.Response.Headers.RetryAfter = "60";
-                await ApiErrors.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", "Too many new conversations from this address; try again in a minute.")
-                    .ExecuteAsync(rejected.HttpContext);
+                var message = rejected.HttpContext.Request.Path.StartsWithSegments("/v3/directline")
+                    ? "Too many activities in this conversation; try again in a minute."
+                    : rejected.HttpContext.Request.Path.StartsWithSegments("/signin")
+                        ? "Too many sign-in attempts from this address; try again in a minute."
+                        : "Too many new conversations from this address; try again in a minute.";
+                await ApiErrors.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", message).ExecuteAsync(rejected.HttpContext);
             };
         });
 

@@ -221,6 +221,26 @@ public sealed class DirectLineApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_flooding_one_conversation_gets_429_and_other_conversations_are_unaffected()
+    {
+        await using var server = await BotServer.StartAsync(new Dictionary<string, string?> { ["DirectLine:ActivitiesPerMinute"] = "3" });
+        var flooder = await DirectLineClient.StartAsync(server);
+        var other = await DirectLineClient.StartAsync(server);
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await flooder.SendAsync(HttpMethod.Post, $"v3/directline/conversations/{flooder.ConversationId}/activities",
+                new Activity { Type = ActivityTypes.Message, Text = $"spam {i}", From = new ChannelAccount { Id = "x" } });
+            answers.Add(response.StatusCode);
+        }
+        await other.SayAsync("hello");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers);
+        Assert.DoesNotContain((await flooder.GetActivitiesAsync()).Activities, a => a.Text == "spam 3"); // refused, not stored
+    }
+
+    [Fact]
     public async Task An_upload_that_is_too_large_or_not_multipart_is_refused_and_nothing_is_posted()
     {
         var client = await DirectLineClient.StartAsync(_server);

@@ -9,6 +9,7 @@ public static class DirectLineApi
 {
     public const int MaxUploadBytes = 4 * 1024 * 1024;
     public const string TokenRateLimit = "webchat-tokens";
+    public const string ActivityRateLimit = "directline-activities";
     public const int PageSize = 500;
 
     public static IEndpointRouteBuilder MapDirectLineApi(this IEndpointRouteBuilder app)
@@ -18,9 +19,9 @@ public static class DirectLineApi
         api.MapPost("/tokens/refresh", RefreshToken);
         api.MapPost("/conversations", StartConversation);
         api.MapGet("/conversations/{conversationId}", Reconnect);
-        api.MapPost("/conversations/{conversationId}/activities", PostActivity);
+        api.MapPost("/conversations/{conversationId}/activities", PostActivity).RequireRateLimiting(ActivityRateLimit);
         api.MapGet("/conversations/{conversationId}/activities", GetActivities);
-        api.MapPost("/conversations/{conversationId}/upload", Upload).DisableAntiforgery();
+        api.MapPost("/conversations/{conversationId}/upload", Upload).DisableAntiforgery().RequireRateLimiting(ActivityRateLimit);
         api.Map("/conversations/{conversationId}/stream", DirectLineStream.AcceptAsync);
         api.MapGet("/attachments/{id}", Uploads.ServeAsync);
         app.MapPost("/api/token", WebChatToken).RequireRateLimiting(TokenRateLimit);
