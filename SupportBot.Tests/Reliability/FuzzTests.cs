@@ -29,7 +29,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
     public async Task Thousands_of_mutated_activities_never_get_a_5xx_and_every_rejection_is_a_clear_4xx()
     {
         await using var connector = await FakeConnector.StartAsync();
-        await using var server = await BotServer.StartAsync();
+        // Every mutation must reach the Direct Line parser, not the per-conversation rate limit.
+        await using var server = await BotServer.StartAsync(new Dictionary<string, string?> { ["DirectLine:ActivitiesPerMinute"] = "100000" });
         var directLine = await DirectLineClient.StartAsync(server);
         var random = new Random(Seed);
         var statuses = new Dictionary<int, int>();
