@@ -140,8 +140,8 @@ public static class SupportBotApp
     /// default) or <c>External</c> (a contact centre reached with the handoff.initiate / handoff.status events).</summary>
     private static void AddAgentHub(this IHostApplicationBuilder builder)
     {
-        var mode = builder.Configuration["Handoff:Mode"] is { Length: > 0 } configured ? configured.Trim() : "Hub";
-        builder.Services.AddSingleton((builder.Configuration.GetSection("Handoff").Get<HubOptions>() ?? new HubOptions()).Validate());
+        var options = (builder.Configuration.GetSection("Handoff").Get<HubOptions>() ?? new HubOptions()).Validate();
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton((builder.Configuration.GetSection("Teams:AgentChannel").Get<TeamsAgentChannelOptions>() ?? new TeamsAgentChannelOptions()).Validate());
         builder.Services.AddSingleton<TeamsAgentChannel>();
         builder.Services.AddSingleton<HubNotifications>();
@@ -152,17 +152,13 @@ public static class SupportBotApp
         builder.Services.AddSingleton<AgentDesk>();
         builder.Services.AddSingleton<ConsoleSnapshot>();
         builder.Services.AddHostedService<QueueWatcher>();
-        if (string.Equals(mode, "External", StringComparison.OrdinalIgnoreCase))
+        if (options.External)
         {
             builder.Services.AddSingleton<IHandoffHub, ExternalHub>();
         }
-        else if (string.Equals(mode, "Hub", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.Services.AddSingleton<IHandoffHub>(sp => sp.GetRequiredService<AgentHub>());
-        }
         else
         {
-            throw new InvalidOperationException($"Handoff:Mode must be Hub or External; it is '{mode}'.");
+            builder.Services.AddSingleton<IHandoffHub>(sp => sp.GetRequiredService<AgentHub>());
         }
     }
 

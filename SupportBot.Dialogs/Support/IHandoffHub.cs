@@ -13,6 +13,10 @@ public interface IHandoffHub
     /// <summary>Asks for a person with the context package; answers the state the conversation is now in.</summary>
     Task<HubStatus> RequestAsync(ITurnContext context, HandoffRequest request, CancellationToken cancellationToken);
 
+    /// <summary>Where the hub says the conversation stands, which wins over what the bot remembers (<paramref name="current"/>):
+    /// the hub's own word on an accept, a return or an end may have been lost to a failure.</summary>
+    Task<HandoffPhase?> PhaseAsync(ITurnContext context, HandoffPhase current, CancellationToken cancellationToken);
+
     /// <summary>The customer no longer waits (they went back to the bot or left a message).</summary>
     Task WithdrawAsync(ITurnContext context, CancellationToken cancellationToken);
 

@@ -92,6 +92,10 @@ public sealed class SupportBotHandler : ActivityHandler
         var supportCase = await _support.CaseAsync(context, cancellationToken);
         var playbook = _support.Playbook;
 
+        if (supportCase.HandedOff is { } phase)
+        {
+            supportCase.HandedOff = await _support.Hub.PhaseAsync(context, phase, cancellationToken);
+        }
         if (supportCase.HandedOff == HandoffPhase.WithAgent)
         {
             return; // the person has the conversation: the transcript carries the customer's words to them
@@ -113,6 +117,7 @@ public sealed class SupportBotHandler : ActivityHandler
         }
         if (Interruptions.IsStartOver(text))
         {
+            await LeaveQueueAsync(context, supportCase, cancellationToken);
             await dc.CancelAllDialogsAsync(cancellationToken);
             await dc.BeginDialogAsync(DialogIds.Case, new CaseOptions(null, _support.Messages.StartOver), cancellationToken);
             return;
@@ -127,6 +132,7 @@ public sealed class SupportBotHandler : ActivityHandler
         {
             supportCase.Frustrated = true;
             supportCase.CustomerSaid.Add(Redactor.Redact(text));
+            await LeaveQueueAsync(context, supportCase, cancellationToken);
             await dc.CancelAllDialogsAsync(cancellationToken);
             await SettleAsync(dc, await dc.BeginDialogAsync(DialogIds.Recover, null, cancellationToken), cancellationToken);
             return;
@@ -148,8 +154,7 @@ public sealed class SupportBotHandler : ActivityHandler
         }
         if (HandoffDialog.IsLabel(text, labels.KeepGoing))
         {
-            await _support.Hub.WithdrawAsync(dc.Context, cancellationToken);
-            supportCase.HandedOff = null;
+            await LeaveQueueAsync(dc.Context, supportCase, cancellationToken);
             supportCase.StartNew();
             await dc.BeginDialogAsync(DialogIds.Case, new CaseOptions(null, _support.Messages.AnythingElse), cancellationToken);
             return;
@@ -158,6 +163,16 @@ public sealed class SupportBotHandler : ActivityHandler
         var status = await _support.Hub.RequestAsync(dc.Context, supportCase.Handoff!, cancellationToken);
         var template = HandoffDialog.IsLabel(text, labels.KeepWaiting) ? _support.Messages.HandoffPosition : _support.Messages.WaitingNoted;
         await HandoffDialog.SayWaitingAsync(_support, dc.Context, template, status, cancellationToken);
+    }
+
+    /// <summary>A waiting customer who goes another way (back to the bot, start over) leaves the queue.</summary>
+    private async Task LeaveQueueAsync(ITurnContext context, SupportCase supportCase, CancellationToken cancellationToken)
+    {
+        if (supportCase.HandedOff == HandoffPhase.Waiting)
+        {
+            await _support.Hub.WithdrawAsync(context, cancellationToken);
+            supportCase.HandedOff = null;
+        }
     }
 
     /// <summary>The hub's word on a handoff (<c>handoff.status</c>): a person took it (the bot falls silent), passed it
@@ -172,7 +187,7 @@ public sealed class SupportBotHandler : ActivityHandler
         var values = new Dictionary<string, string> { ["agent"] = agent };
         switch (Field("state"))
         {
-            case HandoffStates.Accepted:
+            case HandoffStates.Accepted when supportCase.HandedOff is not null: // not when the customer went another way meanwhile
                 await dc.CancelAllDialogsAsync(cancellationToken);
                 supportCase.HandedOff = HandoffPhase.WithAgent;
                 supportCase.Agent = agent;

@@ -44,6 +44,13 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
                 }
             }
             List<Activity> activities = [received, .. replies.Select(r => Redacted(r, copy: false))];
+            // Stamped as they are stored, in order: a store that orders by time (Blob) then never files this turn's
+            // activities before something stored while the turn ran (an agent's message), which a reader has passed.
+            var storedAt = DateTimeOffset.UtcNow;
+            for (var i = 0; i < activities.Count; i++)
+            {
+                activities[i].Timestamp = storedAt.AddTicks(i);
+            }
             try
             {
                 if (state?.Storage is { } storage)

@@ -21,6 +21,22 @@ public sealed class HandoffConversationTests
         return chat;
     }
 
+    /// <summary>What the agent desk does: change the queue, then tell the bot with the hub's event.</summary>
+    private async Task<IReadOnlyList<Activity>> HubSaysAsync(TestConversation chat, string state)
+    {
+        var handoff = (await _hub.Queue.ActiveAsync($"webchat/{chat.Conversation.Id}"))!;
+        var now = DateTimeOffset.UtcNow;
+        var changed = state switch
+        {
+            HandoffStates.Accepted => await _hub.Queue.AcceptAsync(handoff.Id, "alice", "Alice", null, now),
+            HandoffStates.Queued => await _hub.Queue.ReturnAsync(handoff.Id, "alice", now),
+            HandoffStates.Completed => await _hub.Queue.EndAsync(handoff.Id, "alice", now),
+            _ => true,
+        };
+        Assert.True(changed);
+        return await chat.SendAsync(Status(chat, state));
+    }
+
     private static Activity Status(TestConversation chat, string state, string? agent = "Alice")
     {
         var activity = chat.Event(HandoffStates.EventName);
@@ -142,10 +158,10 @@ public sealed class HandoffConversationTests
         var chat = await JoinedAsync();
         await chat.SendAsync("talk to a person");
 
-        var joined = await chat.SendAsync(Status(chat, HandoffStates.Accepted));
+        var joined = await HubSaysAsync(chat, HandoffStates.Accepted);
         var silence = await chat.SendAsync("thanks Alice, it's order 554433");
         var alsoSilence = await chat.SendAsync("talk to a person");
-        var back = await chat.SendAsync(Status(chat, HandoffStates.Completed));
+        var back = await HubSaysAsync(chat, HandoffStates.Completed);
         var comment = await chat.SendAsync("5");
 
         Assert.Equal("Alice from our team has joined and can see everything you've told me.", Expect.Text(joined));
@@ -162,9 +178,9 @@ public sealed class HandoffConversationTests
         using var alice = _hub.AgentOnline();
         var chat = await JoinedAsync();
         await chat.SendAsync("talk to a person");
-        await chat.SendAsync(Status(chat, HandoffStates.Accepted));
+        await HubSaysAsync(chat, HandoffStates.Accepted);
 
-        var requeued = await chat.SendAsync(Status(chat, HandoffStates.Queued));
+        var requeued = await HubSaysAsync(chat, HandoffStates.Queued);
         var noted = await chat.SendAsync("ok");
 
         Assert.Contains("Alice has passed your conversation on", Expect.Text(requeued));
@@ -178,12 +194,41 @@ public sealed class HandoffConversationTests
         using var alice = _hub.AgentOnline();
         var chat = await JoinedAsync();
         await chat.SendAsync("talk to a person");
-        await chat.SendAsync(Status(chat, HandoffStates.Accepted));
+        await HubSaysAsync(chat, HandoffStates.Accepted);
 
         var failed = await chat.SendAsync(Status(chat, HandoffStates.Failed, agent: null));
 
         Assert.Contains("couldn't reach a person", Expect.Text(failed));
         Expect.Choices(failed, "Leave a message", "Keep going with the bot");
+    }
+
+    [Fact]
+    public async Task When_the_hubs_word_on_an_end_was_lost_the_customer_is_not_left_talking_to_nobody()
+    {
+        using var alice = _hub.AgentOnline();
+        var chat = await JoinedAsync();
+        await chat.SendAsync("talk to a person");
+        await HubSaysAsync(chat, HandoffStates.Accepted);
+        var handoff = (await _hub.Queue.ActiveAsync($"webchat/{chat.Conversation.Id}"))!;
+        await _hub.Queue.EndAsync(handoff.Id, "alice", DateTimeOffset.UtcNow); // ended, but the event never reached the bot
+
+        var next = await chat.SendAsync("i forgot my password");
+
+        Assert.Contains("account", Expect.Text(next));
+    }
+
+    [Fact]
+    public async Task Starting_over_while_waiting_leaves_the_queue()
+    {
+        using var alice = _hub.AgentOnline();
+        var chat = await JoinedAsync();
+        await chat.SendAsync("talk to a person");
+        await chat.SendAsync("Leave a message");
+
+        await chat.SendAsync("start over");
+
+        Assert.Empty(await _hub.Queue.QueuedAsync());
+        Assert.Contains("account", Expect.Text(await chat.SendAsync("i forgot my password")));
     }
 
     [Fact]

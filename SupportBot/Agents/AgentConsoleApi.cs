@@ -156,6 +156,7 @@ public static class AgentConsoleApi
         using var live = feed.Subscribe(conversation); // before reading, so nothing stored meanwhile is missed
         var cancel = http.RequestAborted;
         var sent = new HashSet<string>(StringComparer.Ordinal); // watermarks are the store's own; activity ids are unique
+        var changed = notifications.NextChange; // before reading, so a change of owner meanwhile is not missed
         try
         {
             foreach (var entry in await transcripts.GetConversationAsync(channel, conversation, cancel))
@@ -163,7 +164,6 @@ public static class AgentConsoleApi
                 await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
                 sent.Add(entry.Activity.Id!);
             }
-            var changed = notifications.NextChange;
             var stored = live.Reader.WaitToReadAsync(cancel).AsTask();
             while (true)
             {

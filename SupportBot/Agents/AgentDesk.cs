@@ -13,14 +13,16 @@ public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenge
 {
     public enum Outcome { Done, NotFound, NotYours, Taken }
 
-    public async Task<(Outcome Outcome, Handoff? Handoff)> AcceptAsync(string id, StaffAccount agent)
+    /// <param name="teamsThread">Where an agent who accepted in Teams talks to the customer (recorded with the accept,
+    /// so no customer message falls between the two).</param>
+    public async Task<(Outcome Outcome, Handoff? Handoff)> AcceptAsync(string id, StaffAccount agent, string? teamsThread = null)
     {
         var handoff = await queue.GetAsync(id);
         if (handoff is null)
         {
             return (Outcome.NotFound, null);
         }
-        if (!await queue.AcceptAsync(id, agent.Name, agent.Shown, clock.GetUtcNow()))
+        if (!await queue.AcceptAsync(id, agent.Name, agent.Shown, teamsThread, clock.GetUtcNow()))
         {
             return (Outcome.Taken, await queue.GetAsync(id)); // someone else was first, or the customer left
         }
@@ -94,7 +96,8 @@ public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenge
     {
         foreach (var handoff in await queue.AssignedAsync())
         {
-            if (presence.AbsentFor(handoff.Agent!) >= absent)
+            // Nobody can see whether a Teams agent is there (TeamsAgentChannel); only console agents go away.
+            if (!handoff.Agent!.StartsWith(TeamsAgentChannel.AgentPrefix, StringComparison.Ordinal) && presence.AbsentFor(handoff.Agent) >= absent)
             {
                 logger.LogInformation("Handoff {HandoffId} goes back to the queue: {Agent} has been away for {Minutes:0.#} min", handoff.Id, handoff.Agent, absent.TotalMinutes);
                 await ReturnAsync(handoff, new StaffAccount { Name = handoff.Agent!, DisplayName = handoff.AgentName });
@@ -115,14 +118,13 @@ public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenge
             {
                 continue;
             }
-            await queue.SetToldPositionAsync(handoff.Id, position);
-            if (handoff.ToldPosition is null)
+            if (handoff.ToldPosition is not null) // null: passed back to the queue, and the bot has just told them where they are
             {
-                continue; // passed back to the queue: the bot has just told them where they are
+                var values = HandoffDialog.QueueValues(hub.StatusAt(position, perPlace));
+                var text = Template.Render(playbooks.Current.Playbook.Messages.HandoffPosition, values);
+                await messenger.SendAsync(handoff.Reference, new Activity { Type = ActivityTypes.Message, Text = text });
             }
-            var values = HandoffDialog.QueueValues(hub.StatusAt(position, perPlace));
-            var text = Template.Render(playbooks.Current.Playbook.Messages.HandoffPosition, values);
-            await messenger.SendAsync(handoff.Reference, new Activity { Type = ActivityTypes.Message, Text = text });
+            await queue.SetToldPositionAsync(handoff.Id, position); // after sending: a failed update is tried again
         }
     }
 

@@ -27,6 +27,14 @@ public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNoti
         return handoff.Status == HandoffStatus.Queued ? await StatusAsync(context, cancellationToken) : StatusAt(null, TimeSpan.Zero);
     }
 
+    public async Task<HandoffPhase?> PhaseAsync(ITurnContext context, HandoffPhase current, CancellationToken cancellationToken) =>
+        (await queue.ActiveAsync(Key(context)))?.Status switch
+        {
+            HandoffStatus.Queued => HandoffPhase.Waiting,
+            HandoffStatus.Assigned => HandoffPhase.WithAgent,
+            _ => null,
+        };
+
     public async Task WithdrawAsync(ITurnContext context, CancellationToken cancellationToken)
     {
         if (await queue.WithdrawAsync(Key(context), clock.GetUtcNow()))

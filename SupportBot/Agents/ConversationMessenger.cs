@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SupportBot.Channels;
 using SupportBot.Channels.Connector;
+using SupportBot.Channels.DirectLine;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.Support;
 using SupportBot.Dialogs.Turns;
@@ -11,7 +12,7 @@ namespace SupportBot.Agents;
 /// words, typing, queue updates (stored in the transcript, which is the web chat stream and the agent's view, and
 /// sent through the Bot Connector on other channels, as Teams proactive messages), and the hub's
 /// <c>handoff.status</c> events, which run as turns of the bot so its state and replies follow the usual path.</summary>
-public sealed class ConversationMessenger(ITranscriptLogger transcript, ConnectorClient connector, BotAdapter adapter)
+public sealed class ConversationMessenger(ITranscriptLogger transcript, ConnectorClient connector, BotAdapter adapter, DirectLineConversations directLine)
 {
     public async Task SendAsync(ConversationReference reference, Activity activity)
     {
@@ -24,15 +25,15 @@ public sealed class ConversationMessenger(ITranscriptLogger transcript, Connecto
         activity.From ??= new ChannelAccount { Id = reference.Bot?.Id, Name = reference.Bot?.Name };
         activity.From.Id = reference.Bot?.Id; // the connector sends only as the bot; the name says who wrote it
         activity.From.Role = RoleTypes.Bot;
-        await transcript.LogActivitiesAsync([activity], CancellationToken.None);
-        if (!IsDirectLine(reference.ChannelId))
+        if (!await IsSelfHostedAsync(reference))
         {
-            await connector.SendAllAsync([activity], CancellationToken.None);
+            await connector.SendAllAsync([activity], CancellationToken.None); // first: the transcript shows only what was sent
         }
+        await transcript.LogActivitiesAsync([activity], CancellationToken.None);
     }
 
     /// <summary>Tells the bot what the hub decided, as the event an external hub would send.</summary>
-    public Task RaiseStatusAsync(ConversationReference reference, string state, string? agent)
+    public async Task RaiseStatusAsync(ConversationReference reference, string state, string? agent)
     {
         var status = new Activity
         {
@@ -48,9 +49,10 @@ public sealed class ConversationMessenger(ITranscriptLogger transcript, Connecto
                 ? JsonSerializer.SerializeToElement(new { tenant = new { id = tenant } }, BotJson.Options)
                 : null,
         };
-        return adapter.ProcessAsync(status, replies =>
+        var selfHosted = await IsSelfHostedAsync(reference);
+        await adapter.ProcessAsync(status, replies =>
         {
-            if (IsDirectLine(reference.ChannelId))
+            if (selfHosted)
             {
                 return Task.CompletedTask; // stored in the transcript, which is the stream
             }
@@ -62,5 +64,9 @@ public sealed class ConversationMessenger(ITranscriptLogger transcript, Connecto
         });
     }
 
-    private static bool IsDirectLine(string? channelId) => channelId is ChannelIds.WebChat or ChannelIds.DirectLine;
+    /// <summary>This server's own Direct Line (the web chat page) delivers through the transcript; everything else,
+    /// Azure's Web Chat and Direct Line included, through the Bot Connector at the conversation's service URL.</summary>
+    private async Task<bool> IsSelfHostedAsync(ConversationReference reference) =>
+        reference.ChannelId is ChannelIds.WebChat or ChannelIds.DirectLine
+        && await directLine.ExistsAsync(reference.Conversation!.Id!, CancellationToken.None);
 }

@@ -52,6 +52,9 @@ public sealed class ExternalHub(HandoffQueue queue, ITranscriptStore transcripts
         return new HubStatus(0, null, null, External: true);
     }
 
+    /// <summary>Only the contact centre's handoff.status events say; until then the bot keeps what it knows.</summary>
+    public Task<HandoffPhase?> PhaseAsync(ITurnContext context, HandoffPhase current, CancellationToken cancellationToken) => Task.FromResult<HandoffPhase?>(current);
+
     public Task WithdrawAsync(ITurnContext context, CancellationToken cancellationToken) => Task.CompletedTask; // the contact centre owns its queue
 
     public async Task LeaveMessageAsync(ITurnContext context, FollowUpRequest followUp, CancellationToken cancellationToken)

@@ -49,13 +49,13 @@ public sealed class HandoffQueue(SqliteDatabase database)
     }
 
     /// <summary>True for the one agent whose accept took the queued conversation.</summary>
-    public Task<bool> AcceptAsync(string id, string agent, string agentName, DateTimeOffset now) => database.WriteAsync((connection, transaction) =>
-        Execute(connection, transaction, "UPDATE handoff SET status = 'assigned', agent = $agent, agent_name = $name, accepted_at = $now WHERE id = $id AND status = 'queued'",
-            ("$id", id), ("$agent", agent), ("$name", agentName), ("$now", Time(now))) == 1);
+    public Task<bool> AcceptAsync(string id, string agent, string agentName, string? teamsThread, DateTimeOffset now) => database.WriteAsync((connection, transaction) =>
+        Execute(connection, transaction, "UPDATE handoff SET status = 'assigned', agent = $agent, agent_name = $name, accepted_at = $now, teams_thread = $thread WHERE id = $id AND status = 'queued'",
+            ("$id", id), ("$agent", agent), ("$name", agentName), ("$now", Time(now)), ("$thread", teamsThread)) == 1);
 
     /// <summary>The owner passes the conversation back: it keeps its place (the time it first asked).</summary>
     public Task<bool> ReturnAsync(string id, string agent, DateTimeOffset now) => ChangeAsync(
-        "UPDATE handoff SET status = 'queued', agent = NULL, agent_name = NULL, accepted_at = NULL, told_position = NULL, teams_thread = NULL, announced_at = NULL WHERE id = $id AND status = 'assigned' AND agent = $agent", id, agent, now);
+        "UPDATE handoff SET status = 'queued', agent = NULL, agent_name = NULL, accepted_at = NULL, told_position = NULL, announced_at = NULL WHERE id = $id AND status = 'assigned' AND agent = $agent", id, agent, now);
 
     public Task<bool> EndAsync(string id, string agent, DateTimeOffset now) => ChangeAsync(
         "UPDATE handoff SET status = 'ended', ended_at = $now WHERE id = $id AND status = 'assigned' AND agent = $agent", id, agent, now);
@@ -71,12 +71,9 @@ public sealed class HandoffQueue(SqliteDatabase database)
     public Task MarkAnnouncedAsync(string id, DateTimeOffset now) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
         "UPDATE handoff SET announced_at = $now WHERE id = $id", ("$id", id), ("$now", Time(now))));
 
-    /// <summary>The Teams thread where the agent who accepted from Teams talks to the customer.</summary>
-    public Task SetTeamsThreadAsync(string id, string thread) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
-        "UPDATE handoff SET teams_thread = $thread WHERE id = $id", ("$id", id), ("$thread", thread)));
-
+    /// <summary>The handoff last accepted in that Teams thread, whatever has become of it since.</summary>
     public async Task<Handoff?> ByTeamsThreadAsync(string thread) =>
-        (await QueryAsync($"SELECT {Columns} FROM handoff WHERE teams_thread = $thread AND status = 'assigned'", ("$thread", thread))).FirstOrDefault();
+        (await QueryAsync($"SELECT {Columns} FROM handoff WHERE teams_thread = $thread ORDER BY accepted_at DESC LIMIT 1", ("$thread", thread))).FirstOrDefault();
 
     public Task SetToldPositionAsync(string id, int position) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
         "UPDATE handoff SET told_position = $position WHERE id = $id", ("$id", id), ("$position", position)));

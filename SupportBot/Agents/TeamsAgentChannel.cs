@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SupportBot.Dialogs.Playbook;
+using SupportBot.Dialogs.Recognition;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.Turns;
 using SupportBot.Staff;
@@ -34,6 +35,9 @@ public sealed class TeamsAgentChannel(TeamsAgentChannelOptions options, HandoffQ
 {
     private const string AcceptAction = "accept";
 
+    /// <summary>Agents who accept in Teams are named by their Entra object id with this prefix.</summary>
+    public const string AgentPrefix = "teams:";
+
     private AgentDesk Desk => services.GetRequiredService<AgentDesk>(); // resolved late: the desk runs turns through this pipeline
 
     private ConversationMessenger Messenger => services.GetRequiredService<ConversationMessenger>();
@@ -50,10 +54,10 @@ public sealed class TeamsAgentChannel(TeamsAgentChannelOptions options, HandoffQ
             return;
         }
         await next(cancellationToken);
-        if (options.Enabled && activity.Type == ActivityTypes.Message && !string.IsNullOrWhiteSpace(activity.Text)
+        if (options.Enabled && activity.Type == ActivityTypes.Message && Relayed(activity) is { Length: > 0 } said
             && await queue.ActiveAsync(ConversationKeys.Of(activity.ChannelId, activity.Conversation?.Id)) is { TeamsThread: { } thread, Status: HandoffStatus.Assigned } handoff)
         {
-            await SendToThreadAsync(thread, $"**{Template.EscapeMarkdown(handoff.Request.CustomerName ?? "Customer")}:** {Template.EscapeMarkdown(activity.Text)}");
+            await SendToThreadAsync(thread, $"**{Template.EscapeMarkdown(handoff.Request.CustomerName ?? "Customer")}:** {said}");
         }
     }
 
@@ -72,19 +76,15 @@ public sealed class TeamsAgentChannel(TeamsAgentChannelOptions options, HandoffQ
         var activity = context.Activity;
         var agent = new StaffAccount
         {
-            Name = "teams:" + (activity.From?.AadObjectId ?? activity.From?.Id),
+            Name = AgentPrefix + (activity.From?.AadObjectId ?? activity.From?.Id),
             DisplayName = activity.From?.Name,
             Roles = [StaffRoles.Agent],
         };
         if (activity.Value is { ValueKind: JsonValueKind.Object } value && value.TryGetProperty("supportbot", out var action) && action.ValueKind == JsonValueKind.String
             && action.GetString() == AcceptAction && value.TryGetProperty("handoff", out var id) && id.ValueKind == JsonValueKind.String)
         {
-            var (outcome, handoff) = await Desk.AcceptAsync(id.GetString()!, agent);
+            var (outcome, handoff) = await Desk.AcceptAsync(id.GetString()!, agent, teamsThread: activity.Conversation!.Id);
             var customer = handoff?.Request.CustomerName ?? "the customer";
-            if (outcome == AgentDesk.Outcome.Done)
-            {
-                await queue.SetTeamsThreadAsync(handoff!.Id, activity.Conversation!.Id!);
-            }
             await context.SendActivityAsync(outcome switch
             {
                 AgentDesk.Outcome.Done => $"{agent.Shown} has {customer}'s conversation. Reply in this thread with @mention to write to them; \"end\" hands back to the bot, \"return\" puts it back in the queue.",
@@ -95,13 +95,19 @@ public sealed class TeamsAgentChannel(TeamsAgentChannelOptions options, HandoffQ
         }
         activity.RemoveRecipientMention();
         var text = activity.Text?.Trim() ?? "";
-        if (text.Length == 0 || await queue.ByTeamsThreadAsync(activity.Conversation!.Id!) is not { } owned)
+        if (text.Length == 0 || !activity.Conversation!.Id!.Contains(";messageid=", StringComparison.Ordinal))
         {
             return; // agents talking among themselves
         }
-        if (owned.Agent != agent.Name)
+        if (await queue.ByTeamsThreadAsync(activity.Conversation.Id) is not { } owned)
         {
-            await context.SendActivityAsync($"Only {owned.AgentName} can write to this customer.", cancellationToken);
+            return; // not a handoff's thread
+        }
+        if (owned.Status != HandoffStatus.Assigned || owned.Agent != agent.Name)
+        {
+            await context.SendActivityAsync(owned.Status == HandoffStatus.Assigned
+                ? $"Only {owned.AgentName} can write to this customer."
+                : "This conversation is not open here any more, so nothing was sent to the customer.", cancellationToken);
             return;
         }
         switch (text.ToLowerInvariant())
@@ -129,6 +135,12 @@ public sealed class TeamsAgentChannel(TeamsAgentChannelOptions options, HandoffQ
         ServiceUrl = options.ServiceUrl,
         Conversation = new ConversationAccount { Id = conversationId, ConversationType = "channel", IsGroup = true, TenantId = options.TenantId },
     };
+
+    /// <summary>What the customer sent, as the agents' channel may show it: redacted, markdown escaped, attachments named.</summary>
+    private static string Relayed(Activity activity) => string.Join(" ",
+        new[] { activity.Text is { Length: > 0 } text ? Template.EscapeMarkdown(Redactor.Redact(text)) : null }
+            .Concat(activity.Attachments?.Select(a => $"[attachment: {Template.EscapeMarkdown(a.Name ?? a.ContentType ?? "file")}]") ?? [])
+            .OfType<string>());
 
     /// <summary>A channel post's thread is the channel's id with <c>;messageid=…</c> after it.</summary>
     private static string? ChannelOf(string? conversationId) => conversationId?.Split(';')[0];

@@ -15,7 +15,7 @@ public static class MessagesApi
     }
 
     private static async Task<IResult> PostActivity(HttpRequest request, BotOptions options, ChannelAuthenticator authenticator,
-        BotAdapter adapter, ConnectorClient connector, ILogger<BotAdapter> logger, CancellationToken cancellationToken)
+        BotAdapter adapter, ConnectorClient connector, Agents.HubOptions hub, ILogger<BotAdapter> logger, CancellationToken cancellationToken)
     {
         var read = await ActivityReader.ReadAsync(request, options.MaxActivityBytes, cancellationToken);
         if (read.Error is not null)
@@ -35,6 +35,11 @@ public static class MessagesApi
         if (Missing(activity) is { } missing)
         {
             return ApiErrors.BadRequest($"The activity has no '{missing}'.");
+        }
+        if (activity.Type == ActivityTypes.Event && activity.Name?.StartsWith("handoff.", StringComparison.OrdinalIgnoreCase) == true && !hub.External)
+        {
+            // With the built-in hub only the hub says who has a conversation; a customer's client could send these too.
+            return ApiErrors.BadRequest($"'{activity.Name}' events come from a contact centre; this bot uses its built-in agent hub (Handoff:Mode).");
         }
         if (!options.AuthenticationEnabled && activity.DeliveryMode != DeliveryModes.ExpectReplies && !IsLoopback(activity.ServiceUrl))
         {

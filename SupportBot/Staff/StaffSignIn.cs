@@ -27,7 +27,9 @@ public static class StaffSignIn
         {
             cookie.Cookie.Name = "supportbot.staff";
             cookie.Cookie.HttpOnly = true;
-            cookie.Cookie.SameSite = SameSiteMode.Strict; // no other site can make a signed-in agent's browser act
+            // Lax: no other site's form or script can act with it (the API is POST), yet the redirect back from an
+            // OpenID Connect provider carries it, which Strict would withhold.
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(10); // a working day
             cookie.SlidingExpiration = true;
             // With an organisation's sign-in configured, the console sends people there; /signin still takes passwords.
@@ -85,7 +87,8 @@ public static class StaffSignIn
 
     /// <summary>Only paths on this site: a sign-in link must not send people elsewhere.</summary>
     private static string LocalPath(string? returnUrl) =>
-        string.IsNullOrEmpty(returnUrl) || !returnUrl.StartsWith('/') || returnUrl.StartsWith("//") || returnUrl.StartsWith("/\\") ? "/agent" : returnUrl;
+        string.IsNullOrEmpty(returnUrl) || !returnUrl.StartsWith('/') || returnUrl.StartsWith("//") || returnUrl.StartsWith("/\\")
+            || returnUrl.Any(c => char.IsControl(c) || c == '\\') ? "/agent" : returnUrl; // browsers drop tabs: "/\t/evil" is "//evil"
 
     /// <summary>Pages go to the sign-in page; API calls get an error they can read.</summary>
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status, string code, string message)

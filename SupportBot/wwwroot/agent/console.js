@@ -172,14 +172,16 @@
       typingTimer = setTimeout(() => { $('typing').hidden = true; }, 4000);
       return;
     }
-    if (activity.type !== 'message' || !activity.text) return;
+    const files = (activity.attachments || []).filter((a) => a.contentType !== 'application/vnd.microsoft.card.adaptive' && a.contentType !== 'application/vnd.microsoft.card.hero');
+    if (activity.type !== 'message' || (!activity.text && files.length === 0)) return;
     const fromAgent = (activity.entities || []).some((e) => e.type === 'supportbot/agent');
     const role = activity.from && activity.from.role === 'user' ? 'customer' : fromAgent ? 'agent' : 'bot';
     if (role === 'customer') $('typing').hidden = true;
     const item = el('li', 'msg ' + role);
     item.append(el('small', '', (role === 'customer' ? 'Customer' : role === 'agent' ? activity.from.name : 'Bot') + ' · ' +
       new Date(activity.timestamp).toLocaleTimeString()));
-    item.append(document.createTextNode(activity.text));
+    if (activity.text) item.append(document.createTextNode(activity.text));
+    files.forEach((file) => item.append(el('div', 'file', '📎 ' + (file.name || file.contentType || 'file'))));
     const transcript = $('transcript');
     transcript.append(item);
     transcript.scrollTop = transcript.scrollHeight;
