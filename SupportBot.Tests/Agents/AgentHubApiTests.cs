@@ -244,6 +244,62 @@ public sealed class AgentHubApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_customer_on_Azure_hosted_Web_Chat_gets_the_agents_words_through_the_Bot_Connector()
+    {
+        await using var connector = await FakeConnector.StartAsync();
+        using var alice = await StaffClient.SignInAsync(_server, "alice");
+        await using var present = await alice.OpenEventsAsync("api/agent/stream");
+        var conversation = Guid.NewGuid().ToString("N"); // not one of this server's own Direct Line conversations
+        var ask = Activities.Message("talk to a person", conversation, channelId: "webchat", serviceUrl: connector.ServiceUrl);
+        (await _server.PostActivityAsync(ask)).EnsureSuccessStatusCode();
+        var handoff = await QueueItemAsync(alice);
+
+        (await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/accept")).EnsureSuccessStatusCode();
+        (await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/messages", new { text = "Hello from Alice" })).EnsureSuccessStatusCode();
+
+        var texts = new List<string?>();
+        while (!texts.Contains("Hello from Alice"))
+        {
+            texts.Add((await connector.NextAsync(conversation)).Activity.Text);
+        }
+        Assert.Contains(texts, t => t?.Contains("Alice from our team has joined") == true);
+    }
+
+    [Fact]
+    public async Task With_the_built_in_hub_a_channel_cannot_say_a_person_took_or_ended_a_conversation()
+    {
+        var status = Activities.Message("", Guid.NewGuid().ToString("N"), channelId: "webchat");
+        status.Type = ActivityTypes.Event;
+        status.Name = "handoff.status";
+        status.Value = JsonSerializer.SerializeToElement(new { state = "completed" });
+        status.DeliveryMode = DeliveryModes.ExpectReplies;
+
+        using var response = await _server.PostActivityAsync(status);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("/\t/evil.example/")]
+    public async Task Signing_in_never_sends_the_person_to_another_site(string returnUrl)
+    {
+        using var browser = StaffClient.Anonymous(_server);
+
+        using var response = await browser.PostAsync("signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "alice",
+            ["password"] = StaffClient.Password,
+            ["returnUrl"] = returnUrl,
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/agent", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task The_queue_and_an_accepted_conversation_survive_a_restart()
     {
         var customer = await CustomerAsync();
