@@ -19,10 +19,10 @@ public static class DraftApi
     public static void MapDraftApi(this RouteGroupBuilder api)
     {
         api.MapGet("/draft", GetAsync).WithSummary("The draft playbook, its ETag and its warnings");
-        api.MapPut("/draft", SaveAsync).WithSummary("Save (or import) the whole draft; needs If-Match").Accepts<JsonElement>("application/json");
+        api.MapPut("/draft", SaveAsync).WithSummary("Save (or import) the whole draft; needs If-Match (body: the playbook JSON)");
         api.MapGet("/draft/export", ExportAsync).WithSummary("The draft as a JSON file");
         api.MapGet("/draft/utterances.csv", ExportUtterancesAsync).WithSummary("Every topic's utterances as topic,utterance CSV");
-        api.MapPut("/draft/utterances.csv", ImportUtterancesAsync).WithSummary("Replace the utterances from CSV; needs If-Match").Accepts<string>("text/csv");
+        api.MapPut("/draft/utterances.csv", ImportUtterancesAsync).WithSummary("Replace the utterances from CSV (body: topic,utterance rows); needs If-Match");
         api.MapPost("/draft/topics/{topicId}/utterances", AddUtteranceAsync).WithSummary("Add one utterance to a topic (\"add to topic\"); needs If-Match");
         api.MapGet("/draft/confusion", ConfusionAsync).WithSummary("Cross-validation: which topics the recogniser confuses");
         api.MapPost("/draft/try", TryAsync).WithSummary("A Direct Line token for a Web Chat conversation on the draft");
