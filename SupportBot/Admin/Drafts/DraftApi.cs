@@ -28,7 +28,7 @@ public static class DraftApi
         api.MapPost("/draft/try", TryAsync).WithSummary("A Direct Line token for a Web Chat conversation on the draft");
     }
 
-    public sealed record DraftView(string ETag, long Revision, string SavedBy, DateTimeOffset? SavedAt, JsonElement Playbook, IReadOnlyList<LintProblem> Problems);
+    public sealed record DraftView([property: System.Text.Json.Serialization.JsonPropertyName("etag")] string ETag, long Revision, string SavedBy, DateTimeOffset? SavedAt, JsonElement Playbook, IReadOnlyList<LintProblem> Problems);
 
     public sealed record UtteranceBody(string? Text);
 
