@@ -35,7 +35,7 @@ public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, Pl
             .Where(r => keys.Contains(r[0]!)).ToList();
         var followUps = (await RowsAsync(connection, "SELECT conversation_key FROM follow_up", cancellationToken)).Select(r => r[0]!).Where(keys.Contains).ToHashSet();
         var handedOff = handoffs.Select(r => r[0]!).Concat(followUps).ToHashSet(StringComparer.Ordinal);
-        var notUnderstoodReplies = await NotUnderstoodRepliesAsync(cancellationToken);
+        var (notUnderstoodReplies, deadEndReplies) = await NotUnderstoodRepliesAsync(cancellationToken);
 
         int contained = 0, abandoned = 0, inProgress = 0;
         var ratings = new List<(string Topic, int Rating)>();
@@ -57,7 +57,7 @@ public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, Pl
             {
                 ratings.Add((supportCase.TopicId ?? supportCase.Handoff?.TopicId ?? "(no topic)", satisfaction.Rating));
             }
-            foreach (var (rule, kept) in Scorecard.Score(conversation.Activities, profile?.Name, supportCase?.Satisfaction is not null, notUnderstoodReplies))
+            foreach (var (rule, kept) in Scorecard.Score(conversation.Activities, profile?.Name, supportCase?.Satisfaction is not null, deadEndReplies))
             {
                 var (k, n) = scores.GetValueOrDefault(rule);
                 scores[rule] = (k + (kept ? 1 : 0), n + 1);
@@ -94,9 +94,10 @@ public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, Pl
         }
     }
 
-    /// <summary>The texts the bot says when it has not understood, in the live playbook and every published one (the
-    /// wording may have changed during the period).</summary>
-    private async Task<HashSet<string>> NotUnderstoodRepliesAsync(CancellationToken cancellationToken)
+    /// <summary>What the bot says when it has not understood: first an open question (clarify), then choices (not
+    /// understood), the latter a dead end that must come with choices. From the live playbook and every published one,
+    /// since the wording may have changed during the period.</summary>
+    private async Task<(HashSet<string> NotUnderstood, HashSet<string> DeadEnds)> NotUnderstoodRepliesAsync(CancellationToken cancellationToken)
     {
         var playbooks = new List<Dialogs.Playbook.Playbook> { host.Current.Playbook };
         foreach (var version in await versions.ListAsync(cancellationToken))
@@ -106,7 +107,8 @@ public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, Pl
                 playbooks.Add(published);
             }
         }
-        return playbooks.SelectMany(p => new[] { p.Messages.NotUnderstood, p.Messages.Clarify }).ToHashSet(StringComparer.Ordinal);
+        var deadEnds = playbooks.Select(p => p.Messages.NotUnderstood).ToHashSet(StringComparer.Ordinal);
+        return (playbooks.Select(p => p.Messages.Clarify).Concat(deadEnds).ToHashSet(StringComparer.Ordinal), deadEnds);
     }
 
     private static async Task<List<Conversation>> ConversationsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, DateTimeOffset from, DateTimeOffset to,

@@ -19,7 +19,7 @@ public static class Scorecard
     };
 
     /// <summary>Each rule that applies to the conversation, and whether it was kept.</summary>
-    public static IEnumerable<(string Rule, bool Kept)> Score(IReadOnlyList<Activity> activities, string? name, bool closed, IReadOnlySet<string> notUnderstoodReplies)
+    public static IEnumerable<(string Rule, bool Kept)> Score(IReadOnlyList<Activity> activities, string? name, bool closed, IReadOnlySet<string> deadEndReplies)
     {
         var said = activities.Where(a => a.Type == ActivityTypes.Message && a.From?.Role == RoleTypes.Bot && !string.IsNullOrEmpty(a.Text)).ToList();
         if (said.Count == 0)
@@ -33,7 +33,7 @@ public static class Scorecard
             var closedWithName = !closed || said[^1].Text!.Contains(name, StringComparison.OrdinalIgnoreCase);
             yield return (NameAtGreetingAndClose, greeted && closedWithName);
         }
-        yield return (ChoicesAtDeadEnds, said.Where(a => DeadEndGuard.IsRefusal(a.Text) || notUnderstoodReplies.Contains(a.Text!)).All(HasChoices));
+        yield return (ChoicesAtDeadEnds, said.Where(a => DeadEndGuard.IsRefusal(a.Text) || deadEndReplies.Contains(a.Text!)).All(HasChoices));
         if (said.FirstOrDefault(a => QuestionShape.IsQuestion(a.Text!)) is { } first)
         {
             yield return (FirstQuestionOpen, !QuestionShape.IsClosed(first.Text!));
