@@ -96,4 +96,38 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         await Expect(admin.Locator("#versions tr").First).ToContainTextAsync("Friendlier greeting");
         await Expect(admin.Locator("#versions tr").First).ToContainTextAsync("ada");
     }
+
+    [Fact]
+    public async Task What_customers_wrote_that_the_bot_did_not_understand_is_shown_as_text_and_added_to_a_topic_of_the_draft()
+    {
+        const string Markup = "<img src=x onerror=alert(1)> zapped";
+        var customer = await SupportBot.Tests.Infrastructure.DirectLineClient.StartAsync(_server.Server);
+        await customer.JoinAsync();
+        await customer.SayAsync("blorf wizzle kerflooey");
+        await customer.SayAsync(Markup);
+
+        var admin = await OpenAsync("/signin?returnUrl=/admin");
+        await admin.FillAsync("#name", "ada");
+        await admin.FillAsync("#password", AdminServer.Password);
+        await admin.ClickAsync("button[type=submit]");
+        await Expect(admin.Locator("#msg-greeting")).Not.ToHaveValueAsync("");
+        await admin.ClickAsync("[data-tab=analytics]");
+
+        var rows = admin.Locator("#not-understood tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(admin.Locator("#stat-conversations")).ToHaveTextAsync("1");
+        // The customer's markup is text on the page, never an element.
+        var markupRow = rows.Filter(new() { HasText = "onerror" });
+        await Expect(markupRow.Locator("td").First).ToHaveTextAsync(Markup);
+        await Expect(admin.Locator("#not-understood img")).ToHaveCountAsync(0);
+
+        var row = rows.Filter(new() { HasText = "kerflooey" });
+        await row.Locator("select").SelectOptionAsync("technical_problem");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Added" })).ToBeDisabledAsync();
+
+        var (draft, _) = await _server.DraftPlaybookAsync();
+        var topic = draft["topics"]!.AsArray().Single(t => t!["id"]!.GetValue<string>() == "technical_problem")!;
+        Assert.Equal("blorf wizzle kerflooey", topic["utterances"]!.AsArray()[^1]!.GetValue<string>());
+    }
 }

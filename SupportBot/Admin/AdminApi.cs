@@ -20,6 +20,7 @@ public static class AdminApi
         builder.Services.AddSingleton<LivePublisher>();
         builder.Services.AddSingleton<DraftConversations>();
         builder.Services.AddSingleton<CaseAnalytics>();
+        builder.Services.AddSingleton<Lint.ConfusionChecks>();
         builder.Services.AddHostedService<LivePlaybookRestore>();
         builder.Services.AddOpenApi(OpenApiDocument, o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/admin", StringComparison.Ordinal) == true);
     }

@@ -64,7 +64,8 @@ internal static class AdminRequests
         }
         try
         {
-            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.ToArray()), null);
+            // Files saved by editors and spreadsheets often start with a byte order mark; it is not content.
+            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.ToArray()).TrimStart('\uFEFF'), null);
         }
         catch (DecoderFallbackException)
         {

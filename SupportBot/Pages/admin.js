@@ -50,6 +50,12 @@
     return el('div', { className: 'field' }, el('label', { textContent: label, htmlFor: id || '' }), area);
   }
 
+  function numberField(label, path) {
+    const input = el('input', { type: 'number', step: '0.05', min: '0', max: '1', value: getAt(path) ?? '' });
+    input.addEventListener('input', () => setAt(path, Number(input.value)));
+    return el('div', { className: 'field' }, el('label', { textContent: label }), input);
+  }
+
   function listField(label, path, id) {
     const area = el('textarea', { value: (getAt(path) || []).join('\n'), id: id || '', rows: 4 });
     area.addEventListener('input', () => setAt(path, area.value.split('\n').map(s => s.trim()).filter(s => s.length > 0)));
@@ -72,8 +78,21 @@
       const hand = el('input', { type: 'checkbox', checked: !!t.handToPerson });
       hand.addEventListener('change', () => setAt(['topics', i, 'handToPerson'], hand.checked));
       parts.push(el('label', {}, hand, ' Hand to a person'));
+      const remove = el('button', { textContent: 'Remove this topic' });
+      remove.addEventListener('click', () => { p.topics.splice(i, 1); render(); say('Topic removed from the page; save to keep it.'); });
+      parts.push(el('div', { className: 'row' }, remove));
       return el('details', { className: 'topic' }, ...parts);
     }));
+    const newId = el('input', { placeholder: 'new_topic_id', id: 'new-topic-id' });
+    const add = el('button', { textContent: 'Add topic' });
+    add.addEventListener('click', () => {
+      const id = newId.value.trim();
+      if (!id) return;
+      // Starts as hand-to-a-person with no utterances: saving tells what is still missing, with its path.
+      p.topics.push({ id, name: id.replace(/_/g, ' '), description: '', reflect: '', utterances: [], clarifyingQuestions: [], details: [], handToPerson: true });
+      render();
+    });
+    $('topics').append(el('div', { className: 'row' }, newId, add));
     const choices = Object.keys(p.choices).filter(k => typeof p.choices[k] === 'string').map(k => textField('Choice: ' + k, ['choices', k]));
     $('lists').replaceChildren(
       listField('Fallback topics (ids)', ['fallbackTopics']),
@@ -81,6 +100,8 @@
       listField('Handoff phrases', ['handoffPhrases']),
       listField('Canned agent replies', ['cannedReplies']),
       ...choices,
+      numberField('Recogniser: confident at or above', ['thresholds', 'confident']),
+      numberField('Recogniser: unsure at or above (below: not understood)', ['thresholds', 'unsure']),
       textField('Business hours: time zone', ['businessHours', 'timeZone']),
       listField('Business hours: days', ['businessHours', 'days']),
       textField('Business hours: open (HH:mm)', ['businessHours', 'open']),

@@ -110,14 +110,14 @@ public static class DraftApi
         return missing ? ApiErrors.NotFound($"The draft has no topic '{topicId}'.") : result;
     }
 
-    private static async Task<IResult> ConfusionAsync(PlaybookDrafts drafts, CancellationToken cancellationToken)
+    private static async Task<IResult> ConfusionAsync(PlaybookDrafts drafts, ConfusionChecks checks, CancellationToken cancellationToken)
     {
         var draft = await drafts.GetAsync(cancellationToken);
         if (PlaybookLint.Check(draft.Json).Playbook is not { } playbook)
         {
             return ApiErrors.BadRequest("The draft does not parse; fix it first.");
         }
-        var confusions = await Task.Run(() => ConfusionReport.Measure(playbook), cancellationToken);
+        var confusions = await checks.MeasureAsync(playbook, draft.Json, cancellationToken);
         return Json(new { etag = draft.ETag, reportedShare = ConfusionReport.ReportedShare, confusions, problems = ConfusionReport.Warnings(playbook, confusions).ToList() });
     }
 
