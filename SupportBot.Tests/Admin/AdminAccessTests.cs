@@ -84,5 +84,10 @@ public sealed class AdminAccessTests : IAsyncLifetime
             Assert.True(paths[template]?[method.ToLowerInvariant()] is not null, $"{method} {template} is missing from the OpenAPI document");
         }
         Assert.DoesNotContain(paths, p => !p.Key.StartsWith("/api/admin", StringComparison.Ordinal));
+        var save = paths["/api/admin/draft"]!["put"]!;
+        Assert.NotNull(save["requestBody"]!["content"]!["application/json"]);
+        Assert.Contains(save["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "If-Match" && p["in"]!.GetValue<string>() == "header");
+        Assert.NotNull(save["responses"]!["412"]);
+        Assert.NotNull(paths["/api/admin/draft/utterances.csv"]!["put"]!["requestBody"]!["content"]!["text/csv"]);
     }
 }

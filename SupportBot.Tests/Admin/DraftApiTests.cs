@@ -200,5 +200,22 @@ public sealed class DraftApiTests : IAsyncLifetime
         Assert.Contains("order_status", report["problems"]![0]!["message"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task An_exported_playbook_imports_again_even_with_a_byte_order_mark_and_an_oversized_one_is_refused()
+    {
+        var exported = await _server.Admin.GetStringAsync("api/admin/draft/export");
+        var (_, etag) = await _server.DraftPlaybookAsync();
+        var edited = JsonNode.Parse(exported)!.AsObject().Set("messages.help", "Tell me what's going on and I'll point you the right way.");
+
+        using var imported = await _server.SendAsync(HttpMethod.Put, "api/admin/draft", new StringContent("\uFEFF" + edited.ToJsonString(), Encoding.UTF8, "application/json"), etag);
+        using var huge = await _server.SendAsync(HttpMethod.Put, "api/admin/draft", new StringContent(new string(' ', 1024 * 1024 + 1), Encoding.UTF8, "application/json"), imported.Headers.ETag!.ToString());
+
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        var (after, afterEtag) = await _server.GetDraftAsync();
+        Assert.Equal(imported.Headers.ETag!.ToString(), afterEtag);
+        Assert.Equal("Tell me what's going on and I'll point you the right way.", after["playbook"]!["messages"]!["help"]!.GetValue<string>());
+    }
+
     private static JsonArray Utterances(IEnumerable<string> texts) => new(texts.Select(t => (JsonNode)JsonValue.Create(t)).ToArray());
 }

@@ -18,14 +18,18 @@ public static class DraftApi
 
     public static void MapDraftApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/draft", GetAsync).WithSummary("The draft playbook, its ETag and its warnings");
-        api.MapPut("/draft", SaveAsync).WithSummary("Save (or import) the whole draft; needs If-Match (body: the playbook JSON)");
+        api.MapGet("/draft", GetAsync).WithSummary("The draft playbook, its ETag and its warnings").Produces<DraftView>();
+        api.MapPut("/draft", SaveAsync).WithSummary("Save (or import) the whole draft; errors answer 400 with their JSON paths and save nothing")
+            .WithBody("application/json", "The whole playbook document").WithIfMatch().Produces<DraftView>().Produces<ProblemsResponse>(StatusCodes.Status400BadRequest);
         api.MapGet("/draft/export", ExportAsync).WithSummary("The draft as a JSON file");
         api.MapGet("/draft/utterances.csv", ExportUtterancesAsync).WithSummary("Every topic's utterances as topic,utterance CSV");
-        api.MapPut("/draft/utterances.csv", ImportUtterancesAsync).WithSummary("Replace the utterances from CSV (body: topic,utterance rows); needs If-Match");
-        api.MapPost("/draft/topics/{topicId}/utterances", AddUtteranceAsync).WithSummary("Add one utterance to a topic (\"add to topic\"); needs If-Match");
+        api.MapPut("/draft/utterances.csv", ImportUtterancesAsync).WithSummary("Replace every topic's utterances with the CSV's")
+            .WithBody("text/csv", "A header line topic,utterance, then one row per utterance").WithIfMatch().Produces<DraftView>().Produces<ProblemsResponse>(StatusCodes.Status400BadRequest);
+        api.MapPost("/draft/topics/{topicId}/utterances", AddUtteranceAsync).WithSummary("Add one utterance to a topic of the draft (\"add to topic\")")
+            .WithIfMatch().Produces<DraftView>().Produces<ProblemsResponse>(StatusCodes.Status400BadRequest);
         api.MapGet("/draft/confusion", ConfusionAsync).WithSummary("Cross-validation: which topics the recogniser confuses");
-        api.MapPost("/draft/try", TryAsync).WithSummary("A Direct Line token for a Web Chat conversation on the draft");
+        api.MapPost("/draft/try", TryAsync).WithSummary("A Direct Line token for a Web Chat conversation that runs on the draft")
+            .Produces<DirectLineApi.WebChatSession>().Produces<ProblemsResponse>(StatusCodes.Status400BadRequest);
     }
 
     public sealed record DraftView([property: System.Text.Json.Serialization.JsonPropertyName("etag")] string ETag, long Revision, string SavedBy, DateTimeOffset? SavedAt, JsonElement Playbook, IReadOnlyList<LintProblem> Problems);

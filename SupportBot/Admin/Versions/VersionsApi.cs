@@ -15,7 +15,8 @@ public static class VersionsApi
 
     public static void MapVersionsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/publish", PublishAsync).WithSummary("Publish the draft (If-Match: the draft ETag you reviewed) as a new version; customers switch once it is trained");
+        api.MapPost("/publish", PublishAsync).WithSummary("Publish the draft you reviewed (If-Match) as a new version; customers switch once it is trained")
+            .WithIfMatch().Produces(StatusCodes.Status202Accepted).Produces<ProblemsResponse>(StatusCodes.Status400BadRequest);
         api.MapGet("/versions", ListAsync).WithSummary("Every published version, newest first, with who, when and what changed");
         api.MapGet("/versions/{number:int}", GetAsync).WithSummary("One version's playbook and changes");
         api.MapPost("/versions/{number:int}/rollback", RollbackAsync).WithSummary("Publish an earlier version again, as a new version");
