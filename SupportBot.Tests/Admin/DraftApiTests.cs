@@ -217,5 +217,20 @@ public sealed class DraftApiTests : IAsyncLifetime
         Assert.Equal("Tell me what's going on and I'll point you the right way.", after["playbook"]!["messages"]!["help"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_draft_written_with_comments_and_trailing_commas_is_saved_and_can_still_be_changed()
+    {
+        var (playbook, etag) = await _server.DraftPlaybookAsync();
+        var text = "// our shop's playbook\n" + playbook.ToJsonString().TrimEnd('}') + ",}";
+
+        using var saved = await _server.SendAsync(HttpMethod.Put, "api/admin/draft", new StringContent(text, Encoding.UTF8, "application/json"), etag);
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        using var added = await _server.SendAsync(HttpMethod.Post, "api/admin/draft/topics/order_status/utterances", JsonContent.Create(new { text = "parcel went missing" }), saved.Headers.ETag!.ToString());
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var (after, _) = await _server.GetDraftAsync();
+        Assert.Equal("parcel went missing", after["playbook"]!["topics"]![0]!["utterances"]!.AsArray()[^1]!.GetValue<string>());
+    }
+
     private static JsonArray Utterances(IEnumerable<string> texts) => new(texts.Select(t => (JsonNode)JsonValue.Create(t)).ToArray());
 }

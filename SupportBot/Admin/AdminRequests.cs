@@ -73,8 +73,16 @@ internal static class AdminRequests
         }
     }
 
-    public static JsonElement AsJson(string json) =>
-        JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }).RootElement.Clone();
+    /// <summary>What the playbook loader accepts besides plain JSON: comments and trailing commas.</summary>
+    public static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    public static JsonElement AsJson(string json)
+    {
+        using var document = JsonDocument.Parse(json, Lenient);
+        return document.RootElement.Clone();
+    }
+
+    public static System.Text.Json.Nodes.JsonObject AsObject(string json) => System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: Lenient)!.AsObject();
 
     public static IResult Json(object value, int status = StatusCodes.Status200OK) => Results.Json(value, JsonSerializerOptions.Web, statusCode: status);
 }

@@ -27,7 +27,7 @@ public static class UtterancesCsv
         {
             return (null, ["The first line must be the header: topic,utterance"]);
         }
-        var document = JsonNode.Parse(draftJson)!.AsObject();
+        var document = AdminRequests.AsObject(draftJson);
         var topics = (document["topics"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         var byId = topics.Where(t => t["id"] is JsonValue).ToDictionary(t => t["id"]!.GetValue<string>(), _ => new JsonArray(), StringComparer.Ordinal);
         var problems = new List<string>();

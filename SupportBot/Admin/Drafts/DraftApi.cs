@@ -97,7 +97,7 @@ public static class DraftApi
         var missing = false;
         var result = await SaveCheckedAsync(request, user, drafts, json =>
         {
-            var document = JsonNode.Parse(json)!.AsObject();
+            var document = AsObject(json);
             var topic = (document["topics"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(t => t["id"]?.GetValue<string>() == topicId);
             if (topic is null)
             {

@@ -15,8 +15,7 @@ public static class PlaybookDiff
         return changes;
     }
 
-    private static JsonNode? Parse(string json) =>
-        JsonNode.Parse(json, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = System.Text.Json.JsonCommentHandling.Skip });
+    private static JsonNode? Parse(string json) => JsonNode.Parse(json, documentOptions: AdminRequests.Lenient);
 
     private static void Compare(string path, JsonNode? before, JsonNode? after, List<PlaybookChange> changes)
     {
