@@ -61,6 +61,32 @@ public sealed class TryItTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Asking_for_a_person_in_a_try_it_conversation_reaches_no_agent()
+    {
+        // Open all day every day, so the bot would queue the conversation for a person if it were a customer's.
+        await SaveDraftAsync(p => p.Set("businessHours", JsonNode.Parse("""{ "timeZone": "UTC", "days": ["Mon","Tue","Wed","Thu","Fri","Sat","Sun"], "open": "00:00", "close": "23:59" }""")));
+        using var response = await _server.Admin.PostAsync("api/admin/draft/try", null);
+        var session = (await response.Content.ReadFromJsonAsync<DirectLineClient.Conversation>())!;
+        var tryIt = new DirectLineClient(_server.Server.Http, session.Token) { ConversationId = session.ConversationId };
+        using (var started = await tryIt.SendAsync(HttpMethod.Post, "v3/directline/conversations"))
+        {
+            started.EnsureSuccessStatusCode();
+        }
+        await tryIt.JoinAsync();
+
+        await tryIt.SayAsync("talk to a person");
+        await tryIt.SayAsync("Wait for a person");
+
+        var said = (await tryIt.GetActivitiesAsync()).Activities.Where(a => a.From?.Role == RoleTypes.Bot).ToList();
+        Assert.True(said.Count >= 3, "the bot answered every message");
+        var database = (SupportBot.Storage.SqliteDatabase)_server.Server.Services.GetService(typeof(SupportBot.Storage.SqliteDatabase))!;
+        await using var connection = database.OpenRead();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM handoff) + (SELECT COUNT(*) FROM follow_up)";
+        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task Customers_talking_during_a_publish_get_every_answer_and_turns_go_on_while_the_recogniser_trains()
     {
         // A new utterance as well as a new greeting, so the recogniser must be trained for this version.
