@@ -105,7 +105,8 @@ public static class SupportBotApp
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<DeadEndGuardMiddleware>>();
-            // The guard runs first so the transcript, and every channel, get the reply with its choices.
+            // The turn's playbook is pinned first; the guard runs before the transcript, so it and every channel get the
+            // reply with its choices.
             var drafts = sp.GetRequiredService<DraftConversations>();
             Dialogs.Turns.IMiddleware[] middleware =
             [

@@ -57,6 +57,9 @@ public sealed class TryItTests : IAsyncLifetime
 
         Assert.Equal("Good day Ada! What brings you here today?", await GreetingAsync(tryIt));
         Assert.Equal("Hi Jane, welcome! What can I help you with today?", await GreetingAsync(customer));
+        // Another channel's conversation id that happens to look like a draft one is still a customer's.
+        var lookalike = await _server.Server.ExchangeAsync(Activities.MembersAdded("draft-" + Guid.NewGuid().ToString("N")));
+        Assert.Equal("Hi Jane, welcome! What can I help you with today?", lookalike[0].Text);
         Assert.Equal(PlaybookDocument.Default()["messages"]!["greeting"]!.GetValue<string>(), Host.Current.Playbook.Messages.Greeting);
     }
 

@@ -130,7 +130,7 @@ public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, Pl
         while (await reader.ReadAsync(cancellationToken))
         {
             var (channel, id) = (reader.GetString(0), reader.GetString(1));
-            if (DraftConversations.IsDraft(id))
+            if (channel is ChannelIds.WebChat or ChannelIds.DirectLine && DraftConversations.IsDraft(id))
             {
                 continue;
             }

@@ -19,6 +19,11 @@ public sealed class DraftConversations(PlaybookHost host)
 
     public static bool IsDraft(string? conversationId) => conversationId?.StartsWith(Prefix, StringComparison.Ordinal) == true;
 
+    /// <summary>Only this server's Direct Line issues conversation ids (inside signed tokens); another channel's ids are
+    /// its own, so one that happened to start with the prefix is still a customer's.</summary>
+    public static bool IsDraft(Activity activity) =>
+        activity.ChannelId is ChannelIds.WebChat or ChannelIds.DirectLine && IsDraft(activity.Conversation?.Id);
+
     /// <summary>Starts a conversation on the draft; training (a second or two) happens off the request thread and only
     /// when the draft changed since the last "Try it".</summary>
     public async Task<string> OpenAsync(Dialogs.Playbook.Playbook draft, string json, long revision)
@@ -41,11 +46,10 @@ public sealed class DraftConversations(PlaybookHost host)
     /// trained; after a restart, when nothing is trained, the live one); for everyone else the live playbook.</summary>
     public PlaybookRuntime For(Activity activity)
     {
-        var id = activity.Conversation?.Id;
-        if (!IsDraft(id))
+        if (!IsDraft(activity))
         {
             return host.Current;
         }
-        return _runtimes.TryGetValue(id!, out var entry) ? entry.Runtime : _trained?.Runtime ?? host.Current;
+        return _runtimes.TryGetValue(activity.Conversation!.Id!, out var entry) ? entry.Runtime : _trained?.Runtime ?? host.Current;
     }
 }

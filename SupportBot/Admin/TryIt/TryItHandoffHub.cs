@@ -10,7 +10,7 @@ public sealed class TryItHandoffHub(IHandoffHub hub) : IHandoffHub
 {
     private static readonly HubStatus NobodyForDrafts = new(AgentsAvailable: 0, Position: null, EstimatedWait: null);
 
-    private static bool IsDraft(ITurnContext context) => DraftConversations.IsDraft(context.Activity.Conversation?.Id);
+    private static bool IsDraft(ITurnContext context) => DraftConversations.IsDraft(context.Activity);
 
     public Task<HubStatus> StatusAsync(ITurnContext context, CancellationToken cancellationToken) =>
         IsDraft(context) ? Task.FromResult(NobodyForDrafts) : hub.StatusAsync(context, cancellationToken);
