@@ -46,6 +46,17 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Signs in on the sign-in page as a newcomer would, landing on /admin.</summary>
+    private async Task<IPage> SignInAsAdminAsync()
+    {
+        var admin = await OpenAsync("/signin?returnUrl=/admin");
+        await admin.FillAsync("#name", "ada");
+        await admin.FillAsync("#password", AdminServer.Password);
+        await admin.ClickAsync("button[type=submit]");
+        await Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin$"));
+        return admin;
+    }
+
     private static ILocator FromBot(IPage page, string text) =>
         page.Locator(".webchat__bubble:not(.webchat__bubble--from-user)").Filter(new() { HasText = text });
 
@@ -64,10 +75,7 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         await Expect(FromBot(midway, "reached you yet")).ToHaveCountAsync(1);
 
         // The admin signs in and changes the greeting in the draft.
-        var admin = await OpenAsync("/signin?returnUrl=/admin");
-        await admin.FillAsync("#name", "ada");
-        await admin.FillAsync("#password", AdminServer.Password);
-        await admin.ClickAsync("button[type=submit]");
+        var admin = await SignInAsAdminAsync();
         await Expect(admin.Locator("#msg-greeting")).ToHaveValueAsync("Hi {name}, welcome! What can I help you with today?");
         await admin.FillAsync("#msg-greeting", NewGreeting);
         await admin.ClickAsync("#save");
@@ -106,10 +114,7 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         await customer.SayAsync("blorf wizzle kerflooey");
         await customer.SayAsync(Markup);
 
-        var admin = await OpenAsync("/signin?returnUrl=/admin");
-        await admin.FillAsync("#name", "ada");
-        await admin.FillAsync("#password", AdminServer.Password);
-        await admin.ClickAsync("button[type=submit]");
+        var admin = await SignInAsAdminAsync();
         await Expect(admin.Locator("#msg-greeting")).Not.ToHaveValueAsync("");
         await admin.ClickAsync("[data-tab=analytics]");
 

@@ -31,6 +31,18 @@ public sealed class TryItTests : IAsyncLifetime
         return response.Headers.ETag!.ToString();
     }
 
+    /// <summary>What the page's "Try it" does: a token for a draft conversation, then Direct Line as Web Chat uses it.</summary>
+    private async Task<DirectLineClient> OpenTryItAsync()
+    {
+        using var response = await _server.Admin.PostAsync("api/admin/draft/try", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var session = (await response.Content.ReadFromJsonAsync<DirectLineClient.Conversation>())!;
+        var tryIt = new DirectLineClient(_server.Server.Http, session.Token) { ConversationId = session.ConversationId };
+        using var started = await tryIt.SendAsync(HttpMethod.Post, "v3/directline/conversations");
+        started.EnsureSuccessStatusCode();
+        return tryIt;
+    }
+
     private static async Task<string> GreetingAsync(DirectLineClient client)
     {
         await client.JoinAsync();
@@ -43,16 +55,8 @@ public sealed class TryItTests : IAsyncLifetime
     {
         await SaveDraftAsync(p => p.Set("messages.greeting", DraftGreeting));
 
-        using var response = await _server.Admin.PostAsync("api/admin/draft/try", null);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var session = (await response.Content.ReadFromJsonAsync<DirectLineClient.Conversation>())!;
-        Assert.StartsWith("draft-", session.ConversationId);
-        var tryIt = new DirectLineClient(_server.Server.Http, session.Token);
-        using (var started = await tryIt.SendAsync(HttpMethod.Post, "v3/directline/conversations"))
-        {
-            started.EnsureSuccessStatusCode();
-        }
-        tryIt.ConversationId = session.ConversationId;
+        var tryIt = await OpenTryItAsync();
+        Assert.StartsWith("draft-", tryIt.ConversationId);
         var customer = await DirectLineClient.StartAsync(_server.Server);
 
         Assert.Equal("Good day Ada! What brings you here today?", await GreetingAsync(tryIt));
@@ -68,13 +72,7 @@ public sealed class TryItTests : IAsyncLifetime
     {
         // Open all day every day, so the bot would queue the conversation for a person if it were a customer's.
         await SaveDraftAsync(p => p.Set("businessHours", JsonNode.Parse("""{ "timeZone": "UTC", "days": ["Mon","Tue","Wed","Thu","Fri","Sat","Sun"], "open": "00:00", "close": "23:59" }""")));
-        using var response = await _server.Admin.PostAsync("api/admin/draft/try", null);
-        var session = (await response.Content.ReadFromJsonAsync<DirectLineClient.Conversation>())!;
-        var tryIt = new DirectLineClient(_server.Server.Http, session.Token) { ConversationId = session.ConversationId };
-        using (var started = await tryIt.SendAsync(HttpMethod.Post, "v3/directline/conversations"))
-        {
-            started.EnsureSuccessStatusCode();
-        }
+        var tryIt = await OpenTryItAsync();
         await tryIt.JoinAsync();
 
         await tryIt.SayAsync("talk to a person");
