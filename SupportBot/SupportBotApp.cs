@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using SupportBot.Admin;
+using SupportBot.Admin.TryIt;
 using SupportBot.Agents;
 using SupportBot.Channels;
 using SupportBot.Channels.Auth;
@@ -34,6 +36,7 @@ public static class SupportBotApp
         builder.AddChannels();
         builder.AddStaffSignIn();
         builder.AddAgentHub();
+        builder.AddAdmin();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -47,6 +50,7 @@ public static class SupportBotApp
         app.MapDirectLineApi();
         app.MapStaffSignIn();
         app.MapAgentConsole();
+        app.MapAdmin();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         return app;
     }
@@ -114,19 +118,24 @@ public static class SupportBotApp
         builder.Services.AddSingleton<UserState>();
         var playbooks = PlaybookHost.Start(builder.Configuration["Playbook:Path"] is { Length: > 0 } path ? path : null, DataDirectory(builder));
         builder.Services.AddSingleton(playbooks);
+        // Each turn runs on one playbook, pinned when it starts (the live one, or the draft in a "Try it" conversation).
+        var turnPlaybook = TurnPlaybook.Selector(playbooks);
         builder.Services.AddSingleton<IBot>(sp => new SupportBotHandler(
-            sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), () => playbooks.Current,
-            sp.GetRequiredService<IHandoffHub>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), turnPlaybook,
+            new TryItHandoffHub(sp.GetRequiredService<IHandoffHub>()), sp.GetRequiredService<TimeProvider>()));
         var inspection = builder.Configuration.GetValue<bool>("Inspection");
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<DeadEndGuardMiddleware>>();
-            // The guard runs first so the transcript, and every channel, get the reply with its choices.
+            // The turn's playbook is pinned first; the guard runs before the transcript, so it and every channel get the
+            // reply with its choices.
+            var drafts = sp.GetRequiredService<DraftConversations>();
             Dialogs.Turns.IMiddleware[] middleware =
             [
+                new TurnPlaybook.Middleware(drafts.For),
                 sp.GetRequiredService<TeamsTenantGuard>(), // other organisations' traffic goes no further
                 sp.GetRequiredService<TeamsAgentChannel>(), // agents on Teams are not customers
-                new DeadEndGuardMiddleware(() => playbooks.Current, message => logger.LogWarning("{Message}", message)),
+                new DeadEndGuardMiddleware(turnPlaybook, message => logger.LogWarning("{Message}", message)),
                 new TranscriptLoggerMiddleware(sp.GetRequiredService<ITranscriptLogger>()),
             ];
             return new MiddlewarePipeline(inspection ? middleware.Append(new InspectionMiddleware()) : middleware);

@@ -13,15 +13,21 @@ public sealed class PlaybookHost
     private const string RecognizerVersion = "lbfgs-w2c4-v1";
 
     private readonly string _modelDirectory;
-    private volatile PlaybookRuntime _current;
+    private volatile Live _live;
 
-    private PlaybookHost(string modelDirectory, PlaybookRuntime current)
+    /// <summary>The runtime and the document it came from, swapped together in one write.</summary>
+    private sealed record Live(PlaybookRuntime Runtime, string Json);
+
+    private PlaybookHost(string modelDirectory, Live live)
     {
         _modelDirectory = modelDirectory;
-        _current = current;
+        _live = live;
     }
 
-    public PlaybookRuntime Current => _current;
+    public PlaybookRuntime Current => _live.Runtime;
+
+    /// <summary>The JSON document of the playbook in force, as it was written.</summary>
+    public string CurrentJson => _live.Json;
 
     /// <summary>Loads the playbook at <paramref name="path"/> (the built-in one when null); an invalid playbook stops
     /// start-up with every problem and its JSON path.</summary>
@@ -35,7 +41,7 @@ public sealed class PlaybookHost
         }
         var modelDirectory = Path.Combine(dataDirectory, "models");
         Directory.CreateDirectory(modelDirectory);
-        return new PlaybookHost(modelDirectory, LoadOrTrain(loaded.Playbook!, json, modelDirectory));
+        return new PlaybookHost(modelDirectory, new Live(LoadOrTrain(loaded.Playbook!, json, modelDirectory), json));
     }
 
     /// <summary>Checks <paramref name="json"/> and, when valid, switches to it; otherwise keeps serving the last good one.</summary>
@@ -44,7 +50,7 @@ public sealed class PlaybookHost
         var loaded = PlaybookLoader.Parse(json);
         if (loaded.IsValid)
         {
-            _current = LoadOrTrain(loaded.Playbook!, json, _modelDirectory);
+            _live = new Live(LoadOrTrain(loaded.Playbook!, json, _modelDirectory), json);
         }
         return loaded.Problems;
     }

@@ -77,6 +77,19 @@ public sealed class SqliteDatabase : IAsyncDisposable
             agent TEXT NOT NULL,
             at TEXT NOT NULL,
             text TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS playbook_draft (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            json TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            saved_by TEXT NOT NULL,
+            saved_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS playbook_version (
+            number INTEGER PRIMARY KEY,
+            json TEXT NOT NULL,
+            published_by TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            note TEXT NOT NULL,
+            diff TEXT NOT NULL);
         """;
 
     private readonly string _connectionString;

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+using SupportBot.Admin.Lint;
+using SupportBot.Admin.TryIt;
+using SupportBot.Admin.Versions;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.Support;
+using SupportBot.Playbooks;
+using SupportBot.Storage;
+
+namespace SupportBot.Admin.Analytics;
+
+/// <summary>Computes the report by reading what the bot already stores, so no turn does extra work for it: the
+/// transcript (who said what, when), each conversation's state (its case: topic, outcome, rating), the customer's
+/// profile (their name) and the handoff and follow-up tables (waits). A conversation belongs to the period in which it
+/// started. "Try it" conversations are left out.</summary>
+public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, PlaybookVersions versions, TimeProvider clock)
+{
+    /// <summary>Neither resolved nor handed off and quiet for this long: the customer has left.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(30);
+
+    public const int TopNotUnderstood = 20;
+
+    private sealed record Conversation(string Channel, string Id, List<Activity> Activities)
+    {
+        public string Key => $"{Channel}/{Id}";
+    }
+
+    public async Task<AnalyticsReport> ComputeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = database.OpenRead();
+        var conversations = await ConversationsAsync(connection, from, to, cancellationToken);
+        var keys = conversations.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        var handoffs = (await RowsAsync(connection, "SELECT conversation_key, requested_at, accepted_at FROM handoff", cancellationToken))
+            .Where(r => keys.Contains(r[0]!)).ToList();
+        var followUps = (await RowsAsync(connection, "SELECT conversation_key FROM follow_up", cancellationToken)).Select(r => r[0]!).Where(keys.Contains).ToHashSet();
+        var handedOff = handoffs.Select(r => r[0]!).Concat(followUps).ToHashSet(StringComparer.Ordinal);
+        var (notUnderstoodReplies, deadEndReplies) = await NotUnderstoodRepliesAsync(cancellationToken);
+
+        int contained = 0, abandoned = 0, inProgress = 0;
+        var ratings = new List<(string Topic, int Rating)>();
+        var scores = new Dictionary<string, (int Kept, int Applicable)>();
+        var notUnderstood = new List<(string Text, DateTimeOffset At)>();
+        var now = clock.GetUtcNow();
+        foreach (var conversation in conversations)
+        {
+            var supportCase = await StateAsync<SupportCase>(connection, $"{conversation.Channel}/conversations/{conversation.Id}", "case", cancellationToken);
+            var customer = conversation.Activities.FirstOrDefault(a => a.From?.Role == RoleTypes.User)?.From?.Id;
+            var profile = customer is null ? null : await StateAsync<UserProfile>(connection, $"{conversation.Channel}/users/{customer}", "profile", cancellationToken);
+            var resolved = supportCase?.Outcome == "resolved" || supportCase?.Satisfaction is not null;
+            if (!handedOff.Contains(conversation.Key))
+            {
+                var quiet = now - (conversation.Activities[^1].Timestamp ?? now) >= AbandonedAfter;
+                _ = resolved ? contained++ : quiet ? abandoned++ : inProgress++;
+            }
+            if (supportCase?.Satisfaction is { } satisfaction)
+            {
+                ratings.Add((supportCase.TopicId ?? supportCase.Handoff?.TopicId ?? "(no topic)", satisfaction.Rating));
+            }
+            foreach (var (rule, kept) in Scorecard.Score(conversation.Activities, profile?.Name, supportCase?.Satisfaction is not null, deadEndReplies))
+            {
+                var (k, n) = scores.GetValueOrDefault(rule);
+                scores[rule] = (k + (kept ? 1 : 0), n + 1);
+            }
+            notUnderstood.AddRange(NotUnderstoodIn(conversation.Activities, notUnderstoodReplies));
+        }
+
+        var waits = handoffs.Where(r => r[2] is not null)
+            .Select(r => (Parse(r[2]!) - Parse(r[1]!)).TotalSeconds).Order().ToList();
+        return new AnalyticsReport(from, to, conversations.Count, contained, handedOff.Count, abandoned, inProgress,
+            new WaitFigures(waits.Count, handoffs.Count - waits.Count, Median(waits)),
+            Satisfaction(ratings.Select(r => r.Rating).ToList()),
+            ratings.GroupBy(r => r.Topic).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new TopicSatisfaction(g.Key, g.Count(), g.Average(r => r.Rating), Distribution(g.Select(r => r.Rating)))).ToList(),
+            Scorecard.Rules.Select(r => scores.TryGetValue(r.Key, out var s)
+                ? new RuleScore(r.Key, r.Value, s.Kept, s.Applicable, s.Applicable == 0 ? null : (double)s.Kept / s.Applicable)
+                : new RuleScore(r.Key, r.Value, 0, 0, null)).ToList(),
+            notUnderstood.GroupBy(n => PlaybookLint.Normalize(n.Text)).Where(g => g.Key.Length > 0)
+                .Select(g => new NotUnderstood(g.OrderByDescending(n => n.At).First().Text, g.Count(), g.Max(n => n.At)))
+                .OrderByDescending(n => n.Count).ThenByDescending(n => n.LastSeen).Take(TopNotUnderstood).ToList());
+    }
+
+    /// <summary>The customer's words that the bot answered with the "not understood" or the open "clarify" message.</summary>
+    private static IEnumerable<(string Text, DateTimeOffset At)> NotUnderstoodIn(List<Activity> activities, HashSet<string> replies)
+    {
+        for (var i = 0; i + 1 < activities.Count; i++)
+        {
+            if (activities[i] is { Type: ActivityTypes.Message, Text: { Length: > 0 } text } said && said.From?.Role == RoleTypes.User
+                && activities.Skip(i + 1).FirstOrDefault(a => a.Type == ActivityTypes.Message) is { From.Role: RoleTypes.Bot, Text: { } answer }
+                && replies.Contains(answer))
+            {
+                yield return (text, said.Timestamp ?? DateTimeOffset.MinValue);
+            }
+        }
+    }
+
+    /// <summary>What the bot says when it has not understood: first an open question (clarify), then choices (not
+    /// understood), the latter a dead end that must come with choices. From the live playbook and every published one,
+    /// since the wording may have changed during the period.</summary>
+    private async Task<(HashSet<string> NotUnderstood, HashSet<string> DeadEnds)> NotUnderstoodRepliesAsync(CancellationToken cancellationToken)
+    {
+        var playbooks = new List<Dialogs.Playbook.Playbook> { host.Current.Playbook };
+        foreach (var version in await versions.ListAsync(cancellationToken))
+        {
+            if (Dialogs.Playbook.PlaybookLoader.Parse(version.Json).Playbook is { } published)
+            {
+                playbooks.Add(published);
+            }
+        }
+        var deadEnds = playbooks.Select(p => p.Messages.NotUnderstood).ToHashSet(StringComparer.Ordinal);
+        return (playbooks.Select(p => p.Messages.Clarify).Concat(deadEnds).ToHashSet(StringComparer.Ordinal), deadEnds);
+    }
+
+    private static async Task<List<Conversation>> ConversationsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        // Timestamps are stored as round-trip UTC text, so they compare in time order.
+        command.CommandText = """
+            SELECT t.channel_id, t.conversation_id, t.json FROM transcript t
+            JOIN (SELECT channel_id, conversation_id FROM transcript GROUP BY channel_id, conversation_id
+                  HAVING MIN(timestamp) >= $from AND MIN(timestamp) < $to) started
+              ON started.channel_id = t.channel_id AND started.conversation_id = t.conversation_id
+            ORDER BY t.seq
+            """;
+        command.Parameters.AddWithValue("$from", from.ToUniversalTime().ToString("O"));
+        command.Parameters.AddWithValue("$to", to.ToUniversalTime().ToString("O"));
+        var byKey = new Dictionary<string, Conversation>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (channel, id) = (reader.GetString(0), reader.GetString(1));
+            if (channel is ChannelIds.WebChat or ChannelIds.DirectLine && DraftConversations.IsDraft(id))
+            {
+                continue;
+            }
+            if (!byKey.TryGetValue($"{channel}/{id}", out var conversation))
+            {
+                byKey[$"{channel}/{id}"] = conversation = new Conversation(channel, id, []);
+            }
+            conversation.Activities.Add(BotJson.Deserialize<Activity>(reader.GetString(2))!);
+        }
+        return byKey.Values.ToList();
+    }
+
+    private static async Task<T?> StateAsync<T>(Microsoft.Data.Sqlite.SqliteConnection connection, string key, string property, CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json FROM state WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string json)
+        {
+            return null;
+        }
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty(property, out var value) ? value.Deserialize<T>(BotJson.Options) : null;
+    }
+
+    private static async Task<List<string?[]>> RowsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<string?[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToArray());
+        }
+        return rows;
+    }
+
+    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
+
+    private static double? Median(List<double> sorted) =>
+        sorted.Count == 0 ? null : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+
+    private static SatisfactionFigures Satisfaction(List<int> ratings) =>
+        new(ratings.Count, ratings.Count == 0 ? null : ratings.Average(), Distribution(ratings));
+
+    private static IReadOnlyDictionary<int, int> Distribution(IEnumerable<int> ratings) =>
+        new SortedDictionary<int, int>(ratings.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count()));
+}
