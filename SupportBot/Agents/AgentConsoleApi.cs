@@ -44,7 +44,7 @@ public static class AgentConsoleApi
                     : "This conversation is no longer waiting."),
             };
         });
-        api.MapGet("/handoffs/{id}", (string id, ClaimsPrincipal user, AgentDesk desk, HandoffQueue queue, ITranscriptStore transcripts) =>
+        api.MapGet("/handoffs/{id}", (string id, ClaimsPrincipal user, AgentDesk desk, HandoffQueue queue) =>
             Owned(id, user, desk, async (handoff, _) => Results.Ok(new
             {
                 handoff = ConsoleSnapshot.View(handoff),

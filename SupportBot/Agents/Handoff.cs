@@ -3,12 +3,12 @@ using SupportBot.Dialogs.Support;
 
 namespace SupportBot.Agents;
 
+/// <summary>A handoff is queued, then assigned to an agent (and back, when passed on), and finally ended (by its agent)
+/// or withdrawn (by the customer); the last two are written only by <see cref="HandoffQueue"/>'s SQL.</summary>
 public static class HandoffStatus
 {
     public const string Queued = "queued";
     public const string Assigned = "assigned";
-    public const string Ended = "ended";
-    public const string Withdrawn = "withdrawn";
 }
 
 /// <summary>One request for a person: the context package, where to reach the customer, and who has it.</summary>
