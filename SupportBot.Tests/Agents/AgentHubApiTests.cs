@@ -266,6 +266,35 @@ public sealed class AgentHubApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_the_customers_channel_is_down_the_agent_is_told_their_message_was_not_sent()
+    {
+        await _server.DisposeAsync();
+        _server = await BotServer.StartAsync(new Dictionary<string, string?>(Settings()) { ["Connector:MaxAttempts"] = "1" });
+        var connector = await FakeConnector.StartAsync();
+        using var alice = await StaffClient.SignInAsync(_server, "alice");
+        await using var present = await alice.OpenEventsAsync("api/agent/stream");
+        var conversation = Guid.NewGuid().ToString("N");
+        (await _server.PostActivityAsync(Activities.Message("talk to a person", conversation, channelId: "webchat", serviceUrl: connector.ServiceUrl))).EnsureSuccessStatusCode();
+        var handoff = await QueueItemAsync(alice);
+        (await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/accept")).EnsureSuccessStatusCode();
+        await connector.DisposeAsync(); // the channel goes away
+
+        using var sent = await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/messages", new { text = "Are you still there?" });
+        using var malformed = await alice.Http.PostAsync($"api/agent/handoffs/{Id(handoff)}/messages",
+            new StringContent("{ not json", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, sent.StatusCode);
+        Assert.Contains("it was not sent", await sent.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var transcript = (SupportBot.Storage.ITranscriptStore)_server.Services.GetService(typeof(SupportBot.Storage.ITranscriptStore))!;
+        var stored = await transcript.GetConversationAsync("webchat", conversation, default);
+        Assert.Contains(stored, e => e.Activity.Text == "talk to a person");
+        Assert.DoesNotContain(stored, e => e.Activity.Text == "Are you still there?"); // not shown as sent
+        var detail = await alice.GetJsonAsync($"api/agent/handoffs/{Id(handoff)}");
+        Assert.Equal("assigned", detail.GetProperty("handoff").GetProperty("status").GetString()); // nothing else changed
+    }
+
+    [Fact]
     public async Task With_the_built_in_hub_a_channel_cannot_say_a_person_took_or_ended_a_conversation()
     {
         var status = Activities.Message("", Guid.NewGuid().ToString("N"), channelId: "webchat");

@@ -19,7 +19,7 @@ public static class AgentConsoleApi
     {
         app.MapGet("/agent", (IWebHostEnvironment env) => Results.File(Path.Combine(env.ContentRootPath, "Pages", "agent.html"), "text/html"))
             .RequireAuthorization(StaffSignIn.AgentPolicy);
-        var api = app.MapGroup("/api/agent").RequireAuthorization(StaffSignIn.AgentPolicy);
+        var api = app.MapGroup("/api/agent").RequireAuthorization(StaffSignIn.AgentPolicy).AddEndpointFilter(Outages);
         api.MapGet("/queue", async (ClaimsPrincipal user, ConsoleSnapshot snapshot) => Results.Ok(await snapshot.ForAsync(StaffAccount.Of(user))));
         api.MapGet("/stream", StreamQueueAsync);
         api.MapPost("/presence", (ClaimsPrincipal user, AgentPresence presence, StatusBody body) =>
@@ -89,6 +89,24 @@ public static class AgentConsoleApi
             notifications.Raise();
             return Results.NoContent();
         });
+    }
+
+    /// <summary>An agent whose message the customer's channel would not take, or whose action could not be stored, is
+    /// told so plainly (and nothing half-done is shown as sent: the transcript is written only after delivery).</summary>
+    private static async ValueTask<object?> Outages(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Channels.Connector.ReplyDeliveryException)
+        {
+            return ApiErrors.Error(StatusCodes.Status502BadGateway, "ConnectorUnavailable", "The customer's channel did not take this; it was not sent. Try again in a moment.");
+        }
+        catch (Dialogs.State.StorageUnavailableException)
+        {
+            return ApiErrors.Unavailable("The hub could not store this; nothing was changed. Try again in a moment.");
+        }
     }
 
     public sealed record StatusBody(string? Status);
