@@ -13,7 +13,10 @@ namespace SupportBot.Storage.Blob;
 /// against the ETag the turn holds, keeping the current content of all but the last; if a later key still conflicts
 /// (someone wrote it in the moment between check and write), the earlier ones are put back, each only if it still
 /// carries the ETag this write gave it, so a later writer is never undone. What stays possible: a crash or an outage
-/// between two writes of one batch leaves the earlier keys written and the later not.</para></summary>
+/// between two writes of one batch leaves the earlier keys written and the later not; and a turn that reads the first
+/// key of a batch between its write and its put-back, and saves on top of it, keeps that rolled-back change (seen
+/// with six turns of one conversation racing at once: the count came out one too high). Within one instance a
+/// conversation's turns run one at a time, so only turns racing across instances on the same keys can meet it.</para></summary>
 public sealed class BlobStorage(BlobContainerClient container) : IStorage
 {
     public async Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
