@@ -27,7 +27,8 @@ public sealed class TurnRunner(MiddlewarePipeline pipeline, IBot bot)
             }
             catch (StorageConflictException) when (attempt < MaxAttempts)
             {
-                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
+                // Random and growing, so racers spread out: on Blob a winner holds its keys for several round trips.
+                await Task.Delay(Random.Shared.Next(1, 5 << Math.Min(attempt, 6)), cancellationToken);
                 continue;
             }
             return context;

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using SupportBot.Dialogs.State;
 
 namespace SupportBot.Storage.Blob;
@@ -8,50 +9,67 @@ namespace SupportBot.Storage.Blob;
 /// <summary>Bot state in Azure Blob Storage, one JSON blob per key (named by <see cref="BlobNames"/>), every write
 /// conditional on the ETag the turn read: If-Match for an update, If-None-Match * for a create.
 /// <para>Blob Storage has no transaction over several blobs, and a turn may write two keys (its conversation and its
-/// user). A batch is written one key at a time in ordinal key order, so two turns racing on the same keys meet on the
-/// first one and the loser has written nothing. Before writing a batch of several keys the store checks every key
-/// against the ETag the turn holds, keeping the current content of all but the last; if a later key still conflicts
-/// (someone wrote it in the moment between check and write), the earlier ones are put back, each only if it still
-/// carries the ETag this write gave it, so a later writer is never undone. What stays possible: a crash or an outage
-/// between two writes of one batch leaves the earlier keys written and the later not; and a turn that reads the first
-/// key of a batch between its write and its put-back, and saves on top of it, keeps that rolled-back change (seen
-/// with six turns of one conversation racing at once: the count came out one too high). Within one instance a
-/// conversation's turns run one at a time, so only turns racing across instances on the same keys can meet it.</para></summary>
+/// user). So a batch of several keys first takes a lease on each key it updates, in ordinal order, each on the ETag the
+/// turn read: from then on nobody else can write those keys, and none has changed. Then it creates the new keys (a
+/// conflict there deletes the ones it created and writes nothing else), writes the updates under its leases, and lets
+/// the leases go. Nobody can save on top of a write that is later undone, because the only writes ever undone are the
+/// creates of a batch, made before its updates. What stays possible: a crash or an outage between two writes of one
+/// batch leaves the earlier written (its leases then block those keys for up to 15 seconds); and a turn that reads a
+/// key created by a batch whose next create then conflicts could build on it in the moment before it is deleted.</para></summary>
 public sealed class BlobStorage(BlobContainerClient container) : IStorage
 {
+    private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(15); // the shortest Blob Storage grants
+
     public async Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         // A turn reads its conversation and user keys together: in parallel, one round trip of time.
-        var reads = await Task.WhenAll(keys.Distinct().Select(async key => (Key: key, Item: await ReadOneAsync(key, null, cancellationToken))));
+        var reads = await Task.WhenAll(keys.Distinct().Select(async key => (Key: key, Item: await ReadOneAsync(key, cancellationToken))));
         return reads.Where(r => r.Item is not null).ToDictionary(r => r.Key, r => r.Item!, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> WriteAsync(IReadOnlyDictionary<string, StoreItem> changes, CancellationToken cancellationToken)
     {
-        var ordered = changes.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
-        // A batch of several keys first checks all of them at once (one round trip): a turn that read one key before
-        // and another after someone else's save fails here having written nothing, instead of writing its first key,
-        // failing on the second and putting the first back, which would fail every other turn that read it.
-        var before = ordered.Count == 1
-            ? [null]
-            : await Task.WhenAll(ordered.Select((c, i) => CheckAsync(c.Key, c.Value.ETag, keepContent: i < ordered.Count - 1, cancellationToken)));
-        var written = new List<(string Key, StoreItem? Before, string ETag)>();
         var etags = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (changes.Count == 1)
+        {
+            var (key, change) = changes.Single();
+            etags[key] = await UploadAsync(key, change.Json, Condition(change.ETag), cancellationToken);
+            return etags;
+        }
+        var ordered = changes.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        var leases = new List<(string Key, StoreItem Change, BlobLeaseClient Lease)>();
+        var created = new List<(string Key, string ETag)>();
         try
         {
-            for (var i = 0; i < ordered.Count; i++)
+            foreach (var (key, change) in ordered.Where(c => c.Value.ETag is not (null or "*")))
             {
-                var (key, change) = ordered[i];
-                etags[key] = await UploadAsync(key, change.Json, Condition(change.ETag), cancellationToken);
-                written.Add((key, before[i], etags[key]));
+                leases.Add((key, change, await LeaseAsync(key, change.ETag!, cancellationToken)));
             }
+            foreach (var (key, change) in ordered.Where(c => c.Value.ETag is null))
+            {
+                etags[key] = await UploadAsync(key, change.Json, Condition(null), cancellationToken);
+                created.Add((key, etags[key]));
+            }
+            foreach (var (key, change, lease) in leases)
+            {
+                var underLease = new BlobRequestConditions { IfMatch = new ETag(change.ETag!), LeaseId = lease.LeaseId };
+                etags[key] = await UploadAsync(key, change.Json, underLease, cancellationToken);
+            }
+            foreach (var (key, change) in ordered.Where(c => c.Value.ETag == "*"))
+            {
+                etags[key] = await UploadAsync(key, change.Json, null, cancellationToken);
+            }
+            return etags;
         }
-        catch (StorageConflictException) when (written.Count > 0)
+        catch (StorageConflictException)
         {
-            await PutBackAsync(written, cancellationToken);
+            await DeleteCreatedAsync(created, cancellationToken);
             throw;
         }
-        return etags;
+        finally
+        {
+            await Task.WhenAll(leases.Select(l => ReleaseAsync(l.Lease)));
+        }
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
@@ -66,38 +84,34 @@ public sealed class BlobStorage(BlobContainerClient container) : IStorage
         _ => new BlobRequestConditions { IfMatch = new ETag(etag) },
     };
 
-    /// <summary>Throws a conflict unless <paramref name="key"/> is as the turn read it (<paramref name="etag"/>: null for
-    /// "does not exist", * for anything). With <paramref name="keepContent"/>, answers what is there now, to put back.</summary>
-    private async Task<StoreItem?> CheckAsync(string key, string? etag, bool keepContent, CancellationToken cancellationToken)
-    {
-        switch (etag)
+    /// <summary>Locks <paramref name="key"/> against other writers, provided it still has the ETag the turn read.</summary>
+    private Task<BlobLeaseClient> LeaseAsync(string key, string etag, CancellationToken cancellationToken) =>
+        Guard(key, "Locking", async () =>
         {
-            case "*":
-                return keepContent ? await ReadOneAsync(key, null, cancellationToken) : null;
-            case null:
-                if (await Guard(key, "Checking", async () => (await Blob(key).ExistsAsync(cancellationToken)).Value, cancellationToken))
-                {
-                    throw new StorageConflictException(key);
-                }
-                return null;
-            default:
-                var ifMatch = new BlobRequestConditions { IfMatch = new ETag(etag) };
-                if (keepContent)
-                {
-                    return await ReadOneAsync(key, ifMatch, cancellationToken) ?? throw new StorageConflictException(key); // deleted since read
-                }
-                await Guard(key, "Checking", () => Blob(key).GetPropertiesAsync(ifMatch, cancellationToken), cancellationToken);
-                return null;
+            var lease = Blob(key).GetBlobLeaseClient();
+            await lease.AcquireAsync(LeaseTime, new RequestConditions { IfMatch = new ETag(etag) }, cancellationToken);
+            return lease;
+        }, cancellationToken);
+
+    /// <summary>Best effort: a lease not released expires by itself.</summary>
+    private static async Task ReleaseAsync(BlobLeaseClient lease)
+    {
+        try
+        {
+            await lease.ReleaseAsync();
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or OperationCanceledException)
+        {
         }
     }
 
-    /// <summary>The item, or null when the blob does not exist. A failed <paramref name="conditions"/> is a conflict.</summary>
-    private Task<StoreItem?> ReadOneAsync(string key, BlobRequestConditions? conditions, CancellationToken cancellationToken) =>
+    /// <summary>The item, or null when the blob does not exist.</summary>
+    private Task<StoreItem?> ReadOneAsync(string key, CancellationToken cancellationToken) =>
         Guard(key, "Reading", async () =>
         {
             try
             {
-                var response = await Blob(key).DownloadContentAsync(new BlobDownloadOptions { Conditions = conditions }, cancellationToken);
+                var response = await Blob(key).DownloadContentAsync(cancellationToken);
                 return new StoreItem(response.Value.Content.ToString(), response.Value.Details.ETag.ToString());
             }
             catch (RequestFailedException e) when (e.Status == 404)
@@ -114,22 +128,15 @@ public sealed class BlobStorage(BlobContainerClient container) : IStorage
             return response.Value.ETag.ToString();
         }, cancellationToken);
 
-    /// <summary>Undoes the writes of a batch that conflicted later on, newest first.</summary>
-    private async Task PutBackAsync(List<(string Key, StoreItem? Before, string ETag)> written, CancellationToken cancellationToken)
+    /// <summary>Undoes the creates of a batch that conflicted later on, each only while it is still as this batch wrote it.</summary>
+    private async Task DeleteCreatedAsync(List<(string Key, string ETag)> created, CancellationToken cancellationToken)
     {
-        foreach (var (key, before, etag) in Enumerable.Reverse(written))
+        foreach (var (key, etag) in created)
         {
-            var ours = new BlobRequestConditions { IfMatch = new ETag(etag) };
             try
             {
-                if (before is null)
-                {
-                    await Guard(key, "Undoing", () => Blob(key).DeleteIfExistsAsync(conditions: ours, cancellationToken: cancellationToken), cancellationToken);
-                }
-                else
-                {
-                    await UploadAsync(key, before.Json, ours, cancellationToken);
-                }
+                var ours = new BlobRequestConditions { IfMatch = new ETag(etag) };
+                await Guard(key, "Undoing", () => Blob(key).DeleteIfExistsAsync(conditions: ours, cancellationToken: cancellationToken), cancellationToken);
             }
             catch (StorageConflictException)
             {
@@ -146,17 +153,9 @@ public sealed class BlobStorage(BlobContainerClient container) : IStorage
         {
             return await request();
         }
-        catch (RequestFailedException e) when (BlobFailures.IsConflict(e) && what != "Reading")
+        catch (RequestFailedException e) when (BlobFailures.IsConflict(e))
         {
             throw new StorageConflictException(key);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            throw new StorageConflictException(key); // a conditional read: the item moved on
-        }
-        catch (RequestFailedException e) when (e.Status == 404 && what == "Checking")
-        {
-            throw new StorageConflictException(key); // HEAD answers without an error code: the blob read is gone
         }
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
         {
