@@ -124,6 +124,45 @@ public sealed class DirectLineApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_visitor_who_comes_back_in_the_same_browser_is_the_same_customer_and_is_welcomed_back_by_name()
+    {
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies }) { BaseAddress = _server.BaseUrl };
+        var first = await DirectLineClient.StartAsync(_server, "Jane", browser);
+        await first.JoinAsync();
+        await first.WaitForMessageAsync("Hi Jane, welcome!");
+
+        var again = await DirectLineClient.StartAsync(_server, name: null, browser);
+        await again.JoinAsync();
+        await again.WaitForMessageAsync("Welcome back, Jane!");
+        var otherBrowser = await DirectLineClient.StartAsync(_server, name: null);
+
+        Assert.NotEqual(first.ConversationId, again.ConversationId);
+        Assert.Equal(first.UserId, again.UserId);
+        Assert.NotEqual(first.UserId, otherBrowser.UserId);
+        var cookie = Assert.Single(cookies.GetAllCookies());
+        Assert.Equal(first.UserId, cookie.Value);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal("/api/token", cookie.Path);
+    }
+
+    [Fact]
+    public async Task A_customer_cookie_that_is_not_one_of_ours_is_replaced_not_trusted()
+    {
+        foreach (var forged in new[] { "dl_attackers-choice", "../../users/admin", "dl_" + new string('A', 32) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/token") { Content = JsonContent.Create(new { }) };
+            request.Headers.Add("Cookie", $"{WebChatCustomer.Cookie}={Uri.EscapeDataString(forged)}");
+            using var response = await _server.Http.SendAsync(request);
+            var session = await response.Content.ReadFromJsonAsync<DirectLineClient.Conversation>();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Matches("^dl_[0-9a-f]{32}$", session!.UserId);
+            Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith($"{WebChatCustomer.Cookie}={session.UserId};", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Expired_forged_and_missing_tokens_get_403_and_unknown_conversations_404()
     {
         var tokens = _server.Services.GetRequiredService<DirectLineTokens>();

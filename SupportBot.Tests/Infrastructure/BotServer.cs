@@ -16,7 +16,8 @@ public sealed class BotServer : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         BaseUrl = baseUrl;
-        Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        // No cookies: every web chat token is a new visitor unless a test keeps a customer's cookie itself.
+        Http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public string DataDirectory { get; }

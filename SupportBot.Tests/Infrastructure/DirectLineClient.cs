@@ -18,12 +18,15 @@ public sealed class DirectLineClient(HttpClient http, string token)
 
     public string ConversationId { get; set; } = "";
 
-    public static async Task<DirectLineClient> StartAsync(BotServer server, string? name = "Jane")
+    /// <summary>Starts a conversation the way the web chat page does; <paramref name="browser"/> keeps the visitor's
+    /// cookie between conversations (without it every conversation is a new visitor).</summary>
+    public static async Task<DirectLineClient> StartAsync(BotServer server, string? name = "Jane", HttpClient? browser = null)
     {
-        using var response = await server.Http.PostAsJsonAsync("api/token", new { user = new { name } });
+        var http = browser ?? server.Http;
+        using var response = await http.PostAsJsonAsync("api/token", new { user = new { name } });
         response.EnsureSuccessStatusCode();
         var session = (await response.Content.ReadFromJsonAsync<Conversation>())!;
-        var client = new DirectLineClient(server.Http, session.Token);
+        var client = new DirectLineClient(http, session.Token) { UserId = session.UserId! };
         var started = await client.SendAsync(HttpMethod.Post, "v3/directline/conversations");
         started.EnsureSuccessStatusCode();
         var conversation = (await started.Content.ReadFromJsonAsync<Conversation>())!;
@@ -33,6 +36,8 @@ public sealed class DirectLineClient(HttpClient http, string token)
     }
 
     public string StreamUrl { get; private set; } = "";
+
+    public string UserId { get; private init; } = "";
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? bearer = null)
     {

@@ -51,8 +51,9 @@ public static class DirectLineApi
         return Results.Json(NewConversation(tokens, conversationId, user?.Id, user?.Name), BotJson.Options);
     }
 
-    /// <summary>For the self-hosted web chat page: a token bound to a new conversation and a new customer id. The
-    /// page never sees the secret; the name is only what the host page already knows about its visitor.</summary>
+    /// <summary>For the self-hosted web chat page: a token bound to a new conversation and the visitor's customer id
+    /// (<see cref="WebChatCustomer"/>). The page never sees the secret; the name is only what the host page already
+    /// knows about its visitor.</summary>
     private static async Task<IResult> WebChatToken(HttpRequest request, DirectLineTokens tokens, CancellationToken cancellationToken)
     {
         var parameters = await ReadOptionalAsync<TokenParameters>(request, cancellationToken);
@@ -65,7 +66,7 @@ public static class DirectLineApi
         {
             return ApiErrors.BadRequest("The name is longer than 100 characters.");
         }
-        var userId = "dl_" + Guid.NewGuid().ToString("N");
+        var userId = WebChatCustomer.Identify(request.HttpContext);
         var conversation = NewConversation(tokens, DirectLineConversations.NewId(), userId, string.IsNullOrEmpty(name) ? null : name);
         return Results.Json(new WebChatSession(conversation.ConversationId, conversation.Token, conversation.ExpiresIn, userId), BotJson.Options);
     }
