@@ -155,6 +155,36 @@ public sealed class AgentHubApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Another_site_cannot_sign_an_agent_in_or_out()
+    {
+        using var browser = StaffClient.Anonymous(_server);
+        var ownOrigin = _server.BaseUrl.GetLeftPart(UriPartial.Authority);
+        async Task<HttpResponseMessage> PostAsync(string path, string header, string value)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "alice", ["password"] = StaffClient.Password, ["returnUrl"] = "/agent" }),
+            };
+            request.Headers.Add(header, value);
+            return await browser.SendAsync(request);
+        }
+
+        foreach (var (header, value) in new[] { ("Origin", "https://evil.example"), ("Origin", "null"), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Site", "same-site") })
+        {
+            using var refused = await PostAsync("signin", header, value);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.False(refused.Headers.Contains("Set-Cookie"));
+        }
+        using var signedOutElsewhere = await PostAsync("signout", "Origin", "https://evil.example");
+        using var fromOurPage = await PostAsync("signin", "Origin", ownOrigin);
+
+        Assert.Equal(HttpStatusCode.Forbidden, signedOutElsewhere.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, fromOurPage.StatusCode);
+        Assert.Equal("/agent", fromOurPage.Headers.Location!.ToString());
+        Assert.Contains(fromOurPage.Headers.GetValues("Set-Cookie"), c => c.Contains("httponly", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task Waiting_customers_hear_their_place_move_up_and_a_returned_conversation_waits_again()
     {
         using var alice = await StaffClient.SignInAsync(_server, "alice");

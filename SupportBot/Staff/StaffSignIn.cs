@@ -57,12 +57,12 @@ public static class StaffSignIn
         app.MapGet("/signin", () => Results.File(Path.Combine(app.ServiceProvider.GetRequiredService<IWebHostEnvironment>().WebRootPath, "signin.html"), "text/html"));
         app.MapGet(OpenIdConnectPath, (string? returnUrl) => Results.Challenge(
             new AuthenticationProperties { RedirectUri = LocalPath(returnUrl) }, [OpenIdConnectScheme]));
-        app.MapPost("/signin", SignInAsync).DisableAntiforgery().RequireRateLimiting(SignInRateLimit);
+        app.MapPost("/signin", SignInAsync).DisableAntiforgery().RequireRateLimiting(SignInRateLimit).AddEndpointFilter(FromThisSiteOnly);
         app.MapPost("/signout", async (HttpContext http) =>
         {
             await http.SignOutAsync();
             return Results.Redirect("/signin");
-        });
+        }).AddEndpointFilter(FromThisSiteOnly);
         app.MapGet("/api/staff/me", (ClaimsPrincipal user) => Results.Ok(new
         {
             name = user.Identity!.Name,
@@ -83,6 +83,22 @@ public static class StaffSignIn
         claims.AddRange(account.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         await http.SignInAsync(new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
         return Results.Redirect(returnUrl);
+    }
+
+    /// <summary>Signing in or out only from this site's own pages: another site must not sign an agent into an
+    /// account of its choosing (login CSRF) or out of theirs. Browsers say where a form came from (Sec-Fetch-Site,
+    /// Origin); a request that says neither is not a browser's cross-site form and is let through.</summary>
+    private static async ValueTask<object?> FromThisSiteOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        var origin = request.Headers.Origin.ToString();
+        var ours = $"{request.Scheme}://{request.Host}";
+        if (site is "cross-site" or "same-site" || (origin.Length > 0 && !string.Equals(origin, ours, StringComparison.OrdinalIgnoreCase)))
+        {
+            return ApiErrors.Forbidden("Signing in or out is only possible from this site's own sign-in page.");
+        }
+        return await next(context);
     }
 
     /// <summary>Only paths on this site: a sign-in link must not send people elsewhere.</summary>
