@@ -14,7 +14,7 @@ namespace SupportBot.Admin.Analytics;
 /// transcript (who said what, when), each conversation's state (its case: topic, outcome, rating), the customer's
 /// profile (their name) and the handoff and follow-up tables (waits). A conversation belongs to the period in which it
 /// started. "Try it" conversations are left out.</summary>
-public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, PlaybookVersions versions, TimeProvider clock)
+public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, IPlaybookVersions versions, TimeProvider clock)
 {
     /// <summary>Neither resolved nor handed off and quiet for this long: the customer has left.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(30);
