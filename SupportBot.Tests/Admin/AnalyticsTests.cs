@@ -4,13 +4,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SupportBot.Dialogs.Playbook;
 using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
 using SupportBot.Storage;
 using Xunit;
 
 namespace SupportBot.Tests.Admin;
 
-/// <summary>The report over a seeded set of conversations equals the figures worked out by hand below.</summary>
-public sealed class AnalyticsTests : IAsyncLifetime
+/// <summary>The report over a seeded set of conversations equals the figures worked out by hand below. Transcripts and
+/// state are seeded through the configured stores (SQLite here, Blob in <see cref="BlobAnalyticsTests"/>).</summary>
+public class AnalyticsTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
     private static readonly Messages Said = PlaybookLoader.Default.Messages;
@@ -20,11 +22,16 @@ public sealed class AnalyticsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await AdminServer.StartAsync();
+        _server = await AdminServer.StartAsync(more: Storage);
         await SeedAsync();
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    /// <summary>The storage settings the server runs on; none is SQLite.</summary>
+    protected virtual IDictionary<string, string?>? Storage => null;
+
+    private T Service<T>() => (T)_server.Server.Services.GetService(typeof(T))!;
 
     private SqliteDatabase Database => (SqliteDatabase)_server.Server.Services.GetService(typeof(SqliteDatabase))!;
 
@@ -76,8 +83,7 @@ public sealed class AnalyticsTests : IAsyncLifetime
             Timestamp = at + TimeSpan.FromSeconds(10 * i),
             SuggestedActions = line.Choices ? new SuggestedActions { Actions = [new CardAction { Title = "Talk to a person" }] } : null,
         }).ToList();
-        var transcripts = (SqliteTranscriptStore)_server.Server.Services.GetService(typeof(SqliteTranscriptStore))!;
-        await transcripts.LogActivitiesAsync(activities, CancellationToken.None);
+        await Service<ITranscriptStore>().LogActivitiesAsync(activities, CancellationToken.None);
         await StateAsync($"webchat/conversations/{id}", new { @case = supportCase });
         if (name is not null)
         {
@@ -85,7 +91,8 @@ public sealed class AnalyticsTests : IAsyncLifetime
         }
     }
 
-    private Task StateAsync(string key, object value) => ExecuteAsync("INSERT INTO state (key, json, etag) VALUES ($a, $b, '1')", key, JsonSerializer.Serialize(value, JsonSerializerOptions.Web));
+    private Task StateAsync(string key, object value) => Service<IStorage>().WriteAsync(
+        new Dictionary<string, StoreItem> { [key] = new(JsonSerializer.Serialize(value, JsonSerializerOptions.Web), null) }, CancellationToken.None);
 
     private Task HandoffAsync(string conversation, DateTimeOffset requested, TimeSpan? wait) => ExecuteAsync(
         "INSERT INTO handoff (id, conversation_key, status, requested_at, accepted_at, request, reference) VALUES ($a, $b, $c, $d, $e, '{}', '{}')",
