@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SupportBot.Agents;
 using SupportBot.Dialogs.Playbook;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.State;
+using SupportBot.Dialogs.Support;
 using SupportBot.Storage;
 using Xunit;
 
@@ -32,8 +34,6 @@ public class AnalyticsTests : IAsyncLifetime
     protected virtual IDictionary<string, string?>? Storage => null;
 
     private T Service<T>() => (T)_server.Server.Services.GetService(typeof(T))!;
-
-    private SqliteDatabase Database => (SqliteDatabase)_server.Server.Services.GetService(typeof(SqliteDatabase))!;
 
     /// <summary>Nine conversations; c7 started before the period and c8 is a "Try it" conversation, so neither counts.</summary>
     private async Task SeedAsync()
@@ -94,25 +94,24 @@ public class AnalyticsTests : IAsyncLifetime
     private Task StateAsync(string key, object value) => Service<IStorage>().WriteAsync(
         new Dictionary<string, StoreItem> { [key] = new(JsonSerializer.Serialize(value, JsonSerializerOptions.Web), null) }, CancellationToken.None);
 
-    private Task HandoffAsync(string conversation, DateTimeOffset requested, TimeSpan? wait) => ExecuteAsync(
-        "INSERT INTO handoff (id, conversation_key, status, requested_at, accepted_at, request, reference) VALUES ($a, $b, $c, $d, $e, '{}', '{}')",
-        "h-" + conversation, "webchat/" + conversation, wait is null ? "queued" : "ended", requested.UtcDateTime.ToString("O"), (requested + wait)?.UtcDateTime.ToString("O"));
+    private IHandoffQueue Queue => Service<IHandoffQueue>();
 
-    private Task FollowUpAsync(string conversation, DateTimeOffset at) => ExecuteAsync(
-        "INSERT INTO follow_up (id, conversation_key, created_at, due_at, contact, request) VALUES ($a, $b, $c, $c, 'x@example.com', '{}')",
-        "f-" + conversation, "webchat/" + conversation, at.UtcDateTime.ToString("O"));
+    private static HandoffRequest Request(DateTimeOffset at) => new(null, null, ChannelIds.WebChat, false, null, null, null, 0, new Dictionary<string, string>(), "", false, at);
 
-    private Task ExecuteAsync(string sql, params string?[] values) => Database.WriteAsync((connection, transaction) =>
+    /// <summary>A handoff raised at <paramref name="requested"/> and, after <paramref name="wait"/>, taken and ended by an agent.</summary>
+    private async Task HandoffAsync(string conversation, DateTimeOffset requested, TimeSpan? wait)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        for (var i = 0; i < values.Length; i++)
+        var reference = new ConversationReference { ChannelId = ChannelIds.WebChat, Conversation = new ConversationAccount { Id = conversation } };
+        var handoff = await Queue.EnqueueAsync("h-" + conversation, Request(requested), reference, requested);
+        if (wait is { } waited)
         {
-            command.Parameters.AddWithValue("$" + (char)('a' + i), (object?)values[i] ?? DBNull.Value);
+            Assert.True(await Queue.AcceptAsync(handoff.Id, "bo", "Bo", null, requested + waited));
+            Assert.True(await Queue.EndAsync(handoff.Id, "bo", requested + waited + TimeSpan.FromMinutes(5)));
         }
-        return command.ExecuteNonQuery();
-    });
+    }
+
+    private Task FollowUpAsync(string conversation, DateTimeOffset at) =>
+        Queue.AddFollowUpAsync(new FollowUp("f-" + conversation, "webchat/" + conversation, at, at, "x@example.com", null, Request(at), null, null));
 
     private Task<JsonObject?> ReportAsync(string query = "?from=2026-11-02&to=2026-11-09") => _server.Admin.GetFromJsonAsync<JsonObject>("api/admin/analytics" + query);
 

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using SupportBot.Admin.Lint;
 using SupportBot.Admin.TryIt;
 using SupportBot.Admin.Versions;
+using SupportBot.Agents;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Support;
@@ -13,10 +13,10 @@ namespace SupportBot.Admin.Analytics;
 
 /// <summary>Computes the report by reading what the bot already stores, so no turn does extra work for it: the
 /// transcript (who said what, when), each conversation's state (its case: topic, outcome, rating), the customer's
-/// profile (their name) and the handoff and follow-up tables (waits). Transcripts and state are read through the
-/// configured stores (SQLite or Blob). A conversation belongs to the period in which it started. "Try it"
+/// profile (their name) and the handoff queue's history (waits), each through the store configured for it (SQLite or
+/// Blob). A conversation belongs to the period in which it started. "Try it"
 /// conversations are left out.</summary>
-public sealed class CaseAnalytics(ITranscriptStore transcripts, IStorage state, SqliteDatabase database, PlaybookHost host, IPlaybookVersions versions,
+public sealed class CaseAnalytics(ITranscriptStore transcripts, IStorage state, IHandoffQueue queue, PlaybookHost host, IPlaybookVersions versions,
     TimeProvider clock)
 {
     /// <summary>Neither resolved nor handed off and quiet for this long: the customer has left.</summary>
@@ -30,11 +30,8 @@ public sealed class CaseAnalytics(ITranscriptStore transcripts, IStorage state, 
             .Where(c => !(c.ChannelId is ChannelIds.WebChat or ChannelIds.DirectLine && DraftConversations.IsDraft(c.ConversationId))).ToList();
         var keys = conversations.Select(Key).ToHashSet(StringComparer.Ordinal);
         var stored = await StateAsync(conversations, cancellationToken);
-        await using var connection = database.OpenRead();
-        var handoffs = (await RowsAsync(connection, "SELECT conversation_key, requested_at, accepted_at FROM handoff", cancellationToken))
-            .Where(r => keys.Contains(r[0]!)).ToList();
-        var followUps = (await RowsAsync(connection, "SELECT conversation_key FROM follow_up", cancellationToken)).Select(r => r[0]!).Where(keys.Contains).ToHashSet();
-        var handedOff = handoffs.Select(r => r[0]!).Concat(followUps).ToHashSet(StringComparer.Ordinal);
+        var (handoffs, followUps) = await queue.HistoryAsync(keys);
+        var handedOff = handoffs.Select(h => h.ConversationKey).Concat(followUps.Select(f => f.ConversationKey)).ToHashSet(StringComparer.Ordinal);
         var (notUnderstoodReplies, deadEndReplies) = await NotUnderstoodRepliesAsync(cancellationToken);
 
         int contained = 0, abandoned = 0, inProgress = 0;
@@ -64,8 +61,7 @@ public sealed class CaseAnalytics(ITranscriptStore transcripts, IStorage state, 
             notUnderstood.AddRange(NotUnderstoodIn(conversation.Activities, notUnderstoodReplies));
         }
 
-        var waits = handoffs.Where(r => r[2] is not null)
-            .Select(r => (Parse(r[2]!) - Parse(r[1]!)).TotalSeconds).Order().ToList();
+        var waits = handoffs.Where(h => h.AcceptedAt is not null).Select(h => (h.AcceptedAt!.Value - h.RequestedAt).TotalSeconds).Order().ToList();
         return new AnalyticsReport(from, to, conversations.Count, contained, handedOff.Count, abandoned, inProgress,
             new WaitFigures(waits.Count, handoffs.Count - waits.Count, Median(waits)),
             Satisfaction(ratings.Select(r => r.Rating).ToList()),
@@ -131,21 +127,6 @@ public sealed class CaseAnalytics(ITranscriptStore transcripts, IStorage state, 
         using var document = JsonDocument.Parse(item.Json);
         return document.RootElement.TryGetProperty(property, out var value) ? value.Deserialize<T>(BotJson.Options) : null;
     }
-
-    private static async Task<List<string?[]>> RowsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<string?[]>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToArray());
-        }
-        return rows;
-    }
-
-    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
 
     private static double? Median(List<double> sorted) =>
         sorted.Count == 0 ? null : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
