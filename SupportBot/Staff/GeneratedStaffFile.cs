@@ -13,11 +13,12 @@ public interface IGeneratedStaffFile
     /// <summary>Where it is, for the message that shows the new passwords.</summary>
     string Location { get; }
 
-    /// <summary>Writes <paramref name="json"/> unless the file exists; false when it did (an earlier start, or another
-    /// instance starting at the same moment, made it first).</summary>
-    bool CreateOnce(string json);
+    /// <summary>The file's content; null when it does not exist yet.</summary>
+    string? TryRead();
 
-    string Read();
+    /// <summary>Writes <paramref name="json"/> unless the file exists; false when it did (another instance starting at
+    /// the same moment made it first).</summary>
+    bool CreateOnce(string json);
 }
 
 public sealed class LocalStaffFile(string path) : IGeneratedStaffFile
@@ -34,7 +35,7 @@ public sealed class LocalStaffFile(string path) : IGeneratedStaffFile
         return true;
     }
 
-    public string Read() => File.ReadAllText(path);
+    public string? TryRead() => File.Exists(path) ? File.ReadAllText(path) : null;
 }
 
 /// <summary>In the state container beside the shared playbook (state blob names never hold '/' or '.'). Only hashes
@@ -62,7 +63,17 @@ public sealed class BlobStaffFile(BlobContainerClient container) : IGeneratedSta
         }
     });
 
-    public string Read() => Guard(() => Blob.DownloadContent().Value.Content.ToString());
+    public string? TryRead() => Guard(() =>
+    {
+        try
+        {
+            return Blob.DownloadContent().Value.Content.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null; // no blob yet, or not even the container
+        }
+    });
 
     private T Guard<T>(Func<T> request)
     {

@@ -78,19 +78,23 @@ public sealed class StaffAccounts
         {
             return new StaffAccounts(configured);
         }
-        var agentPassword = NewPassword();
-        var adminPassword = NewPassword();
-        List<StaffAccount> created =
-        [
-            new() { Name = "agent", DisplayName = "Agent", PasswordHash = Hash(agentPassword), Roles = [StaffRoles.Agent] },
-            new() { Name = "admin", DisplayName = "Admin", PasswordHash = Hash(adminPassword), Roles = [StaffRoles.Admin, StaffRoles.Agent] },
-        ];
-        if (file.CreateOnce(JsonSerializer.Serialize(created, JsonOptions)))
+        if (file.TryRead() is not { } json)
         {
-            logger.LogWarning("No Staff:Accounts configured, so two were created in {Path} (passwords are shown only now): " +
-                "agent / {AgentPassword} for the agent console at /agent, admin / {AdminPassword} for /admin and /agent.", file.Location, agentPassword, adminPassword);
+            var agentPassword = NewPassword();
+            var adminPassword = NewPassword();
+            List<StaffAccount> created =
+            [
+                new() { Name = "agent", DisplayName = "Agent", PasswordHash = Hash(agentPassword), Roles = [StaffRoles.Agent] },
+                new() { Name = "admin", DisplayName = "Admin", PasswordHash = Hash(adminPassword), Roles = [StaffRoles.Admin, StaffRoles.Agent] },
+            ];
+            if (file.CreateOnce(JsonSerializer.Serialize(created, JsonOptions)))
+            {
+                logger.LogWarning("No Staff:Accounts configured, so two were created in {Path} (passwords are shown only now): " +
+                    "agent / {AgentPassword} for the agent console at /agent, admin / {AdminPassword} for /admin and /agent.", file.Location, agentPassword, adminPassword);
+            }
+            json = file.TryRead() ?? throw new InvalidOperationException($"{file.Location} was created but cannot be read back.");
         }
-        return new StaffAccounts(JsonSerializer.Deserialize<List<StaffAccount>>(file.Read(), JsonOptions)
+        return new StaffAccounts(JsonSerializer.Deserialize<List<StaffAccount>>(json, JsonOptions)
             ?? throw new InvalidOperationException($"{file.Location} holds no staff accounts."));
     }
 
