@@ -115,7 +115,7 @@ public sealed class BlobAgentHubTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task When_blob_storage_is_down_an_accept_answers_503_and_the_conversation_still_waits_afterwards()
+    public async Task When_blob_storage_is_down_an_accept_and_the_customers_page_get_503_and_the_conversation_still_waits_afterwards()
     {
         await using var own = await AzuriteServer.StartAsync(); // this test stops it
         var settings = Settings(own, Guid.NewGuid().ToString("N")[..12]);
@@ -130,10 +130,12 @@ public sealed class BlobAgentHubTests(AzuriteFixture azurite)
 
         await own.StopAsync();
         using var during = await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/accept");
+        using var customerDuring = await customer.SendAsync(HttpMethod.Get, $"v3/directline/conversations/{customer.ConversationId}/activities");
         await own.RestartAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         Assert.Contains("nothing was changed", await during.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, customerDuring.StatusCode);
         var after = await QueuedAsync(alice);
         Assert.Equal(JsonValueKind.Null, after.GetProperty("agent").ValueKind);
         using var accepted = await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/accept");

@@ -112,7 +112,7 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
         var ended = await ChangeAsync(id, h => h.Status == HandoffStatus.Assigned && h.Agent == agent ? h with { Status = HandoffStatus.Ended, EndedAt = now } : null);
         if (ended is not null)
         {
-            await RemoveMarkerAsync(ended.ConversationKey, id);
+            await ClearMarkerAsync(() => RemoveMarkerAsync(ended.ConversationKey, id));
         }
         return ended is not null;
     }
@@ -124,7 +124,7 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
             return false;
         }
         var withdrawn = await ChangeAsync(marker.Id, h => h.Status == HandoffStatus.Queued ? h with { Status = HandoffStatus.Withdrawn, EndedAt = now } : null);
-        await ActiveOfAsync(marker.Id, MarkerName(conversationKey), marker.ETag); // removes the marker once its handoff is over
+        await ClearMarkerAsync(() => ActiveOfAsync(marker.Id, MarkerName(conversationKey), marker.ETag)); // removes it once its handoff is over
         return withdrawn is not null;
     }
 
@@ -222,6 +222,19 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
         if (await MarkerAsync(conversationKey) is { } marker && marker.Id == id)
         {
             await DeleteAsync(MarkerName(conversationKey), marker.ETag);
+        }
+    }
+
+    /// <summary>Once a handoff has ended, its marker is only dangling: an outage while removing it must not report the
+    /// end as failed, and whoever reads the marker next removes it.</summary>
+    private static async Task ClearMarkerAsync(Func<Task> remove)
+    {
+        try
+        {
+            await remove();
+        }
+        catch (StorageUnavailableException)
+        {
         }
     }
 
