@@ -12,7 +12,7 @@ namespace SupportBot.Tests.Admin;
 /// <summary>Two instances on one Azurite container behave as one admin: the same draft with the same ETags, one
 /// history of versions, and a publish on either puts the new playbook live on both (and on one started later).</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class SharedAdminTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class SharedAdminTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const string NewGreeting = "Good day {name}! What brings you here today?";
     private static readonly string OldGreeting = PlaybookDocument.Default()["messages"]!["greeting"]!.GetValue<string>();
@@ -67,9 +67,12 @@ public sealed class SharedAdminTests(AzuriteFixture azurite) : IAsyncLifetime
         var etag = await SaveGreetingAsync(_a, NewGreeting, "\"0\"");
         Assert.Equal(etag, (await _b.GetDraftAsync()).ETag);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var number = await _a.PublishAsync(etag, "Friendlier greeting");
+        var liveOnA = clock.Elapsed;
 
         Assert.Equal("Good day Jane! What brings you here today?", await GreetingOnceChangedAsync(_b, "Good day"));
+        output.WriteLine($"Publish to live on A: {liveOnA.TotalSeconds:F1} s; heard on B: {clock.Elapsed.TotalSeconds:F1} s (check every 0.2 s).");
         var status = (await _b.Admin.GetFromJsonAsync<JsonObject>("api/admin/status"))!;
         Assert.Equal((number, false), (status["liveVersion"]!.GetValue<int>(), status["training"]!.GetValue<bool>()));
         var history = (await _b.Admin.GetFromJsonAsync<JsonObject>("api/admin/versions"))!["versions"]!.AsArray();
