@@ -36,21 +36,29 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
     public async Task<Handoff> EnqueueAsync(string id, HandoffRequest request, ConversationReference reference, DateTimeOffset now)
     {
         var key = ConversationKeys.Of(reference.ChannelId, reference.Conversation?.Id);
+        var createdHere = false;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             if (await ActiveAsync(key) is { } active)
             {
+                if (createdHere && active.Id != id)
+                {
+                    // Another request of the conversation won the marker: ours must not linger as a queued handoff.
+                    await DeleteAsync(HandoffName(id), ETag.All);
+                }
                 return active;
             }
             var handoff = new Handoff(id, key, HandoffStatus.Queued, null, null, now, null, null, (await QueuedAsync()).Count + 1, null, request, reference);
-            await CreateAsync(HandoffName(id), BotJson.Serialize(handoff), null); // false: a re-run of the turn wrote it already
-            if ((await GetAsync(id))?.Status != HandoffStatus.Queued)
+            // Not created: an earlier run of the same turn wrote it already.
+            createdHere |= await CreateAsync(HandoffName(id), BotJson.Serialize(handoff), null);
+            var stored = createdHere ? handoff : await GetAsync(id);
+            if (stored?.Status != HandoffStatus.Queued)
             {
                 break; // this turn's handoff has been taken and ended since; like SQLite, nothing new is queued
             }
             if (await CreateAsync(MarkerName(key), "", new Dictionary<string, string> { [HandoffMetadata] = id }))
             {
-                return (await GetAsync(id))!;
+                return stored;
             }
             // another handoff became active meanwhile (or the marker is dangling): look again
         }
