@@ -15,7 +15,8 @@ namespace SupportBot.Agents;
 /// on the version read. Accepting is such a change from queued, so of two instances accepting exactly one wins and the
 /// other re-reads who did.</item>
 /// <item><c>active/{conversation key}</c>: the marker that makes a handoff the conversation's active one, created only
-/// if absent (If-None-Match *), the handoff's id in its metadata. The open queue is the listing of this prefix, so it
+/// if absent (If-None-Match *), the handoff's id in its metadata; a request that loses it to another request of the
+/// same conversation deletes its own handoff. The open queue is the listing of this prefix, so it
 /// costs one listing and one read per open handoff, never a scan of history.</item>
 /// <item><c>recent-waits</c>: the last accepted waits, updated with If-Match after each accept, so estimates read one blob.</item>
 /// <item><c>teams-thread/{thread}</c> (the last handoff accepted there), <c>note/{handoff}/{ticks}-{guid}</c>, and
