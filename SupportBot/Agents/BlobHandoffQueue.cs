@@ -15,7 +15,8 @@ namespace SupportBot.Agents;
 /// on the version read. Accepting is such a change from queued, so of two instances accepting exactly one wins and the
 /// other re-reads who did.</item>
 /// <item><c>active/{conversation key}</c>: the marker that makes a handoff the conversation's active one, created only
-/// if absent (If-None-Match *), the handoff's id in its metadata. The open queue is the listing of this prefix, so it
+/// if absent (If-None-Match *), the handoff's id in its metadata; a request that loses it to another request of the
+/// same conversation deletes its own handoff. The open queue is the listing of this prefix, so it
 /// costs one listing and one read per open handoff, never a scan of history.</item>
 /// <item><c>recent-waits</c>: the last accepted waits, updated with If-Match after each accept, so estimates read one blob.</item>
 /// <item><c>teams-thread/{thread}</c> (the last handoff accepted there), <c>note/{handoff}/{ticks}-{guid}</c>, and
@@ -36,21 +37,29 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
     public async Task<Handoff> EnqueueAsync(string id, HandoffRequest request, ConversationReference reference, DateTimeOffset now)
     {
         var key = ConversationKeys.Of(reference.ChannelId, reference.Conversation?.Id);
+        var createdHere = false;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             if (await ActiveAsync(key) is { } active)
             {
+                if (createdHere && active.Id != id)
+                {
+                    // Another request of the conversation won the marker: ours must not linger as a queued handoff.
+                    await DeleteAsync(HandoffName(id), ETag.All);
+                }
                 return active;
             }
             var handoff = new Handoff(id, key, HandoffStatus.Queued, null, null, now, null, null, (await QueuedAsync()).Count + 1, null, request, reference);
-            await CreateAsync(HandoffName(id), BotJson.Serialize(handoff), null); // false: a re-run of the turn wrote it already
-            if ((await GetAsync(id))?.Status != HandoffStatus.Queued)
+            // Not created: an earlier run of the same turn wrote it already.
+            createdHere |= await CreateAsync(HandoffName(id), BotJson.Serialize(handoff), null);
+            var stored = createdHere ? handoff : await GetAsync(id);
+            if (stored?.Status != HandoffStatus.Queued)
             {
                 break; // this turn's handoff has been taken and ended since; like SQLite, nothing new is queued
             }
             if (await CreateAsync(MarkerName(key), "", new Dictionary<string, string> { [HandoffMetadata] = id }))
             {
-                return (await GetAsync(id))!;
+                return stored;
             }
             // another handoff became active meanwhile (or the marker is dangling): look again
         }
