@@ -1,31 +1,32 @@
-using SupportBot.Storage;
+using System.Text.Json;
+using SupportBot.Dialogs.State;
 
 namespace SupportBot.Channels.DirectLine;
 
-/// <summary>The Direct Line conversations this server has started, so a reconnect or reload finds them again.</summary>
-public sealed class DirectLineConversations(SqliteDatabase database)
+/// <summary>The Direct Line conversations this bot has started, so a reconnect or reload finds them again. Kept in the
+/// state store, so on Blob every instance knows the conversations any of them started.</summary>
+public sealed class DirectLineConversations(IStorage storage)
 {
     public static string NewId() => Guid.NewGuid().ToString("N");
 
-    /// <summary>Records the conversation; answers true when it is new.</summary>
-    public Task<bool> StartAsync(string conversationId, string? userId, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, transaction) =>
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "INSERT OR IGNORE INTO directline_conversation (id, user_id, created) VALUES ($id, $user, $created)";
-            command.Parameters.AddWithValue("$id", conversationId);
-            command.Parameters.AddWithValue("$user", (object?)userId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$created", DateTimeOffset.UtcNow.ToString("O"));
-            return command.ExecuteNonQuery() == 1;
-        });
+    /// <summary>The state key; SqliteDatabase moves an older file's conversations to these keys.</summary>
+    public static string Key(string conversationId) => "directline/conversations/" + conversationId;
 
-    public async Task<bool> ExistsAsync(string conversationId, CancellationToken cancellationToken)
+    /// <summary>Records the conversation; answers true when it is new.</summary>
+    public async Task<bool> StartAsync(string conversationId, string? userId, CancellationToken cancellationToken)
     {
-        await using var connection = database.OpenRead();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM directline_conversation WHERE id = $id";
-        command.Parameters.AddWithValue("$id", conversationId);
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        var json = JsonSerializer.Serialize(new { userId, created = DateTimeOffset.UtcNow.ToString("O") });
+        try
+        {
+            await storage.WriteAsync(new Dictionary<string, StoreItem> { [Key(conversationId)] = new(json, null) }, cancellationToken);
+            return true;
+        }
+        catch (StorageConflictException)
+        {
+            return false; // it exists
+        }
     }
+
+    public async Task<bool> ExistsAsync(string conversationId, CancellationToken cancellationToken) =>
+        (await storage.ReadAsync([Key(conversationId)], cancellationToken)).Count > 0;
 }
