@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using SupportBot.Channels.DirectLine;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Tests.Infrastructure;
+using SupportBot.Tests.Reliability;
+using Xunit;
+
+namespace SupportBot.Tests.Scaleout;
+
+/// <summary>Customers and agents whose requests land on either of two instances get one bot.</summary>
+public sealed class TwoInstancesTests(TwoInstances bots) : IClassFixture<TwoInstances>
+{
+    [Fact]
+    public async Task A_scripted_conversation_whose_turns_alternate_between_instances_keeps_its_state()
+    {
+        var conversation = "alternating-" + Guid.NewGuid().ToString("N");
+        var steps = SupportScript.Steps(304711);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var instance = i % 2 == 0 ? bots.A : bots.B;
+            var sent = SupportScript.ActivityFor(steps[i], conversation, Guid.NewGuid().ToString("N"));
+            var outcome = await SupportScript.ExchangeAsync(instance.Http, new Uri(instance.BaseUrl, "api/messages"), sent);
+            Assert.True(outcome.Ok, $"step {i} on {(i % 2 == 0 ? "A" : "B")}: {outcome.Error}");
+            var wrong = SupportScript.Check(steps[i], sent, outcome.Replies);
+            Assert.True(wrong is null, $"step {i}: {wrong}");
+        }
+    }
+
+    [Fact]
+    public async Task A_direct_line_stream_open_on_one_instance_receives_in_order_the_replies_to_messages_posted_on_the_other()
+    {
+        var onA = await DirectLineClient.StartAsync(bots.A.Http);
+        await using var stream = await DirectLineClient.OpenStreamAsync(onA.StreamUrl);
+        var onB = new DirectLineClient(bots.B.Http, onA.Token) { ConversationId = onA.ConversationId };
+        string[] said = ["my parcel hasnt arrived, order 305150", "yes", "yes"];
+        var sets = new List<DirectLineClient.ActivitySet>();
+        foreach (var text in said)
+        {
+            var id = await onB.SayAsync(text);
+            // Live: well before the stream's keep-alive, when it would read the store again anyway.
+            sets.AddRange(await stream.ReadUntilAsync(received => received.Any(a => a.ReplyToId == id), DirectLineStream.KeepAlive / 3));
+        }
+
+        var streamed = sets.SelectMany(s => s.Activities).ToList();
+        var stored = (await onB.GetActivitiesAsync()).Activities;
+        // Every activity once, in the store's order, each reply after what it answers; watermarks only move forward.
+        Assert.Equal(stored.Take(streamed.Count).Select(a => a.Id), streamed.Select(a => a.Id));
+        Assert.Equal(said, streamed.Where(a => a.From?.Role == RoleTypes.User).Select(a => a.Text));
+        foreach (var reply in streamed.Where(a => a.ReplyToId is not null))
+        {
+            Assert.True(streamed.FindIndex(a => a.Id == reply.ReplyToId) < streamed.IndexOf(reply), $"'{reply.Text}' came before what it answers");
+        }
+        Assert.Equal(sets.Count, sets.Select(s => s.Watermark).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_agent_signed_in_on_one_instance_is_signed_in_on_the_other()
+    {
+        using var agent = await StaffClient.SignInAsync(bots.A.BaseUrl, TwoInstances.Agent);
+
+        using var onB = await agent.Http.GetAsync(new Uri(bots.B.BaseUrl, "api/agent/queue"));
+        using var stranger = await bots.B.Http.GetAsync("api/agent/queue");
+
+        Assert.Equal(HttpStatusCode.OK, onB.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, stranger.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_agent_whose_console_is_open_on_one_instance_is_available_on_the_other_and_their_status_holds_on_both()
+    {
+        using var dana = await StaffClient.SignInAsync(bots.B.BaseUrl, TwoInstances.Agent);
+        using var eli = await StaffClient.SignInAsync(bots.A.BaseUrl, TwoInstances.OtherAgent);
+        await using var elisConsole = await eli.OpenEventsAsync("api/agent/stream"); // on A
+        await elisConsole.NextAsync("queue", q => Available(q) == 1);
+
+        await using (var danasConsole = await dana.OpenEventsAsync("api/agent/stream")) // on B
+        {
+            await elisConsole.NextAsync("queue", q => Available(q) == 2); // live on A: Dana opened her console on B
+
+            using var away = await dana.Http.PostAsync(new Uri(bots.A.BaseUrl, "api/agent/presence"), System.Net.Http.Json.JsonContent.Create(new { status = "away" }));
+            Assert.Equal(HttpStatusCode.NoContent, away.StatusCode);
+            var onB = await danasConsole.NextAsync("queue", q => q.GetProperty("me").GetProperty("status").GetString() == "away");
+            Assert.Equal(1, Available(onB));
+            await elisConsole.NextAsync("queue", q => Available(q) == 1);
+
+            using var back = await dana.Http.PostAsync(new Uri(bots.A.BaseUrl, "api/agent/presence"), System.Net.Http.Json.JsonContent.Create(new { status = "available" }));
+            await elisConsole.NextAsync("queue", q => Available(q) == 2);
+        }
+        await elisConsole.NextAsync("queue", q => Available(q) == 1); // Dana closed her console on B
+    }
+
+    private static int Available(JsonElement queue) => queue.GetProperty("agentsAvailable").GetInt32();
+}
