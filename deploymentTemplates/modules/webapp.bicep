@@ -47,7 +47,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    // The self-hosted web chat page keeps its Direct Line conversation on the instance that started it.
+    // Conversations, streams and the agent console work on any instance; a customer's upload is served by the one that took it.
     clientAffinityEnabled: true
     siteConfig: {
       linuxFxVersion: 'DOTNETCORE|10.0'
