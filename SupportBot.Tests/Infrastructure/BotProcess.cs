@@ -66,6 +66,7 @@ public sealed class BotProcess : IAsyncDisposable
         throw new TimeoutException("SupportBot did not start");
     }
 
+    /// <summary>Kills the process (SIGKILL), as a crash would.</summary>
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
