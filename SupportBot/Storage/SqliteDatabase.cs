@@ -26,14 +26,10 @@ public sealed class SqliteDatabase : IAsyncDisposable
             json TEXT NOT NULL,
             UNIQUE (conversation_id, activity_id));
         CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript (conversation_id, seq);
-        -- Direct Line conversations moved to the state store (DirectLineConversations.Key): an older file's move once.
         CREATE TABLE IF NOT EXISTS directline_conversation (
             id TEXT PRIMARY KEY,
             user_id TEXT,
             created TEXT NOT NULL);
-        INSERT OR IGNORE INTO state (key, json, etag)
-            SELECT 'directline/conversations/' || id, json_object('userId', user_id, 'created', created), 'moved' FROM directline_conversation;
-        DROP TABLE directline_conversation;
         CREATE TABLE IF NOT EXISTS upload (
             id TEXT PRIMARY KEY,
             conversation_id TEXT NOT NULL,
