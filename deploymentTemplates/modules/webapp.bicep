@@ -47,8 +47,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    // Conversations, streams and the agent console work on any instance; a customer's upload is served by the one that took it.
-    clientAffinityEnabled: true
+    // Every request may land on any instance (shared storage and Redis): no affinity cookie.
+    clientAffinityEnabled: false
     siteConfig: {
       linuxFxVersion: 'DOTNETCORE|10.0'
       webSocketsEnabled: true
