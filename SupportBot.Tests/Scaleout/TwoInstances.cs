@@ -26,6 +26,7 @@ public sealed class TwoInstances : IAsyncLifetime
         settings["Storage:Provider"] = "Blob";
         settings["Storage:Blob:ConnectionString"] = Azurite.ConnectionString;
         settings["Redis:ConnectionString"] = Redis.ConnectionString;
+        settings["Playbook:Path"] = TestPlaybooks.AlwaysOpen; // the desk is open whenever the tests run
         settings["DirectLine:Secret"] = "two-instances-" + Guid.NewGuid().ToString("N");
         var started = await Task.WhenAll(BotProcess.StartAsync(settings), BotProcess.StartAsync(settings));
         (A, B) = (started[0], started[1]);

@@ -90,5 +90,46 @@ public sealed class TwoInstancesTests(TwoInstances bots) : IClassFixture<TwoInst
         await elisConsole.NextAsync("queue", q => Available(q) == 1); // Dana closed her console on B
     }
 
+    [Fact]
+    public async Task A_handoff_raised_on_one_instance_is_seen_live_and_accepted_by_an_agent_on_the_other_and_they_talk_both_ways()
+    {
+        const string order = "305353";
+        using var agent = await StaffClient.SignInAsync(bots.B.BaseUrl, TwoInstances.OtherAgent);
+        await using var console = await agent.OpenEventsAsync("api/agent/stream"); // on B
+        await console.NextAsync("queue");
+        var customer = await DirectLineClient.StartAsync(bots.A.Http); // on A
+        await customer.JoinAsync();
+        await using var stream = await DirectLineClient.OpenStreamAsync(customer.StreamUrl);
+        await customer.SayAsync($"my parcel hasnt arrived, order {order}");
+        await customer.SayAsync("talk to a person");
+
+        var update = await console.NextAsync("queue", q => QueuedFor(q, order) is not null, Live);
+        var handoff = QueuedFor(update, order)!.Value;
+        using var accepted = await agent.PostAsync($"api/agent/handoffs/{Uri.EscapeDataString(handoff.GetProperty("id").GetString()!)}/accept");
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        await stream.ReadUntilAsync(received => received.Any(a => a.Text?.Contains("Eli from our team has joined", StringComparison.Ordinal) == true), Live);
+
+        var id = Uri.EscapeDataString(handoff.GetProperty("id").GetString()!);
+        await using var conversation = await agent.OpenEventsAsync($"api/agent/handoffs/{id}/stream");
+        await conversation.NextAsync("activity", a => Text(a) == $"my parcel hasnt arrived, order {order}");
+        await customer.SayAsync("is anyone there?");
+        await conversation.NextAsync("activity", a => Text(a) == "is anyone there?", Live);
+
+        using var sent = await agent.PostAsync($"api/agent/handoffs/{id}/messages", new { text = "Eli here, on B." });
+        Assert.Equal(HttpStatusCode.NoContent, sent.StatusCode);
+        var reply = (await stream.ReadUntilAsync(received => received.Any(a => a.Text == "Eli here, on B."), Live)).SelectMany(s => s.Activities).Last(a => a.Text == "Eli here, on B.");
+        Assert.Equal("Eli", reply.From?.Name);
+    }
+
+    /// <summary>Well within every keep-alive (the stream's 15 s, the console's 20 s): only the live fan-out is this quick.</summary>
+    private static readonly TimeSpan Live = DirectLineStream.KeepAlive / 3;
+
+    private static JsonElement? QueuedFor(JsonElement queue, string order) =>
+        queue.GetProperty("queue").EnumerateArray().Select(q => q.GetProperty("handoff"))
+            .Where(h => h.GetProperty("request").TryGetProperty("details", out var d) && d.TryGetProperty("orderNumber", out var o) && o.GetString() == order)
+            .Cast<JsonElement?>().FirstOrDefault();
+
+    private static string? Text(JsonElement activity) => activity.TryGetProperty("text", out var text) ? text.GetString() : null;
+
     private static int Available(JsonElement queue) => queue.GetProperty("agentsAvailable").GetInt32();
 }
