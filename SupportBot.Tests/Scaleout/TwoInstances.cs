@@ -10,6 +10,9 @@ public sealed class TwoInstances : IAsyncLifetime
     public const string Agent = "dana";
     public const string OtherAgent = "eli";
 
+    /// <summary>Short, so a conversation held by an agent whose console is closed goes back to the queue within the test.</summary>
+    public static readonly TimeSpan AbsentTimeout = TimeSpan.FromSeconds(2);
+
     public AzuriteServer Azurite { get; private set; } = null!;
 
     public RedisServer Redis { get; private set; } = null!;
@@ -27,6 +30,7 @@ public sealed class TwoInstances : IAsyncLifetime
         settings["Storage:Blob:ConnectionString"] = Azurite.ConnectionString;
         settings["Redis:ConnectionString"] = Redis.ConnectionString;
         settings["Playbook:Path"] = TestPlaybooks.AlwaysOpen; // the desk is open whenever the tests run
+        settings["Handoff:AgentAbsentTimeout"] = AbsentTimeout.ToString();
         settings["DirectLine:Secret"] = "two-instances-" + Guid.NewGuid().ToString("N");
         var started = await Task.WhenAll(BotProcess.StartAsync(settings), BotProcess.StartAsync(settings));
         (A, B) = (started[0], started[1]);

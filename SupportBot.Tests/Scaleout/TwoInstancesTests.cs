@@ -121,6 +121,30 @@ public sealed class TwoInstancesTests(TwoInstances bots) : IClassFixture<TwoInst
         Assert.Equal("Eli", reply.From?.Name);
     }
 
+    [Fact]
+    public async Task A_conversation_held_by_an_agent_whose_console_is_open_on_the_other_instance_stays_theirs_until_they_leave()
+    {
+        const string order = "305454";
+        using var agent = await StaffClient.SignInAsync(bots.B.BaseUrl, TwoInstances.Agent);
+        var console = await agent.OpenEventsAsync("api/agent/stream"); // on B only
+        await console.NextAsync("queue");
+        var customer = await DirectLineClient.StartAsync(bots.A.Http); // on A, whose queue watcher never saw Dana's console
+        await customer.JoinAsync();
+        await customer.SayAsync($"my parcel hasnt arrived, order {order}");
+        await customer.SayAsync("talk to a person");
+        var handoff = QueuedFor(await console.NextAsync("queue", q => QueuedFor(q, order) is not null), order)!.Value;
+        var id = handoff.GetProperty("id").GetString()!;
+        (await agent.PostAsync($"api/agent/handoffs/{Uri.EscapeDataString(id)}/accept")).EnsureSuccessStatusCode();
+        await customer.WaitForMessageAsync("Dana from our team has joined");
+
+        await Task.Delay(TwoInstances.AbsentTimeout * 3); // both instances' watchers look several times meanwhile
+        var mine = (await agent.GetJsonAsync(new Uri(bots.A.BaseUrl, "api/agent/queue").ToString())).GetProperty("mine");
+        Assert.Contains(id, mine.EnumerateArray().Select(h => h.GetProperty("id").GetString()));
+
+        await console.DisposeAsync(); // she leaves: the timeout counts from now, wherever it is checked
+        await customer.WaitForMessageAsync("Dana has passed your conversation on", TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>Well within every keep-alive (the stream's 15 s, the console's 20 s): only the live fan-out is this quick.</summary>
     private static readonly TimeSpan Live = DirectLineStream.KeepAlive / 3;
 
