@@ -121,6 +121,7 @@ public sealed class AgentPresence(HubNotifications notifications, TimeProvider c
             notifications.Raise();
             return;
         }
+        notifications.RaiseHere(); // this instance's consoles need not wait for Redis
         _ = Task.Run(async () =>
         {
             await ShareAsync(status, left);

@@ -7,7 +7,7 @@ namespace SupportBot.Agents;
 /// doubled signal costs one extra read at most.</summary>
 public sealed class HubNotifications(RedisLink? link = null)
 {
-    public const string Channel = "hub";
+    public const string FanoutChannel = "hub";
 
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -17,7 +17,7 @@ public sealed class HubNotifications(RedisLink? link = null)
     public void Raise()
     {
         RaiseHere();
-        link?.Publish(Channel, "");
+        link?.Publish(FanoutChannel, "");
     }
 
     /// <summary>Another instance's change.</summary>

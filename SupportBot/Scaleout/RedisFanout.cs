@@ -11,22 +11,28 @@ public sealed class RedisFanout(RedisLink link, HubNotifications notifications, 
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        // Redis may be down at start-up: keep trying (the client restores subscriptions itself once they are made).
+        while (true)
         {
-            await link.ListenAsync(HubNotifications.Channel, async _ =>
+            try
             {
-                await presence.RefreshAsync();
-                notifications.RaiseHere();
-            });
-            await link.ListenAsync(TranscriptFeed.Channel, conversationId =>
+                await link.ListenAsync(HubNotifications.FanoutChannel, async _ =>
+                {
+                    await presence.RefreshAsync();
+                    notifications.RaiseHere();
+                });
+                await link.ListenAsync(TranscriptFeed.FanoutChannel, conversationId =>
+                {
+                    feed.WakeHere(conversationId);
+                    return Task.CompletedTask;
+                });
+                break;
+            }
+            catch (Exception e) when (RedisLink.IsOutage(e))
             {
-                feed.WakeHere(conversationId);
-                return Task.CompletedTask;
-            });
-        }
-        catch (StackExchange.Redis.RedisException e)
-        {
-            logger.LogError("Redis is unreachable: this instance does not hear the others' changes until it restarts: {Error}", e.Message);
+                logger.LogWarning("Redis is unreachable; this instance hears the others' changes once it is back: {Error}", e.Message);
+                await Task.Delay(SharedPresence.Heartbeat, stoppingToken);
+            }
         }
         while (!stoppingToken.IsCancellationRequested)
         {

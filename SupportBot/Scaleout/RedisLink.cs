@@ -24,6 +24,9 @@ public sealed class RedisLink : IAsyncDisposable
 
     public static RedisKey Key(string name) => Prefix + name;
 
+    /// <summary>Redis unreachable or too slow: callers carry on without it.</summary>
+    public static bool IsOutage(Exception e) => e is RedisException or TimeoutException;
+
     /// <summary>Tells the other instances; this one acts on its own change without waiting for Redis.</summary>
     public void Publish(string channel, string message)
     {
@@ -31,7 +34,7 @@ public sealed class RedisLink : IAsyncDisposable
         {
             Connection.GetSubscriber().Publish(RedisChannel.Literal(Prefix + channel), Instance + "|" + message, CommandFlags.FireAndForget);
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsOutage(e))
         {
             _logger.LogWarning("Redis is unreachable; the other instances miss a {Channel} signal: {Error}", channel, e.Message);
         }
@@ -64,7 +67,7 @@ public sealed class RedisLink : IAsyncDisposable
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
             }
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsOutage(e))
         {
             _logger.LogWarning("Redis is unreachable; {Name} runs without checking the other instances: {Error}", name, e.Message);
             return new Held(null);
@@ -75,7 +78,7 @@ public sealed class RedisLink : IAsyncDisposable
             {
                 await Database.LockReleaseAsync(key, token);
             }
-            catch (RedisException)
+            catch (Exception e) when (IsOutage(e))
             {
                 // it expires by itself
             }

@@ -41,7 +41,7 @@ public sealed class SharedPresence(RedisLink link, ILogger<SharedPresence> logge
             await Task.WhenAll(writes);
             return true;
         }
-        catch (RedisException e)
+        catch (Exception e) when (RedisLink.IsOutage(e))
         {
             logger.LogWarning("Redis is unreachable; agent presence is not shared with the other instances: {Error}", e.Message);
             return false;
@@ -86,7 +86,7 @@ public sealed class SharedPresence(RedisLink link, ILogger<SharedPresence> logge
             }
             return new View(open, (await statuses).ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.OrdinalIgnoreCase), lastSeen);
         }
-        catch (Exception e) when (e is RedisException or JsonException)
+        catch (Exception e) when (RedisLink.IsOutage(e) || e is JsonException)
         {
             logger.LogWarning("Redis is unreachable; only this instance's agents count as present: {Error}", e.Message);
             return null;

@@ -9,7 +9,7 @@ namespace SupportBot.Storage;
 /// the store after what they last sent, so a signal lost or doubled never loses or doubles an activity.</summary>
 public sealed class TranscriptFeed(RedisLink? link = null)
 {
-    public const string Channel = "transcript";
+    public const string FanoutChannel = "transcript";
 
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
 
@@ -24,7 +24,7 @@ public sealed class TranscriptFeed(RedisLink? link = null)
     public void Publish(string conversationId)
     {
         WakeHere(conversationId);
-        link?.Publish(Channel, conversationId);
+        link?.Publish(FanoutChannel, conversationId);
     }
 
     /// <summary>Activities stored by another instance.</summary>
@@ -61,7 +61,7 @@ public sealed class TranscriptFeed(RedisLink? link = null)
         private readonly TranscriptFeed _feed;
 
         // One pending wake is enough: the listener reads everything stored since its last read.
-        private readonly Channel<bool> _channel = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+        private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
         internal Subscription(TranscriptFeed feed, string conversationId)
         {
