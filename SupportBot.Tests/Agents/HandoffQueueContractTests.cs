@@ -53,6 +53,23 @@ public abstract class HandoffQueueContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_two_requests_of_one_conversation_racing_on_two_instances_one_is_queued_and_the_other_leaves_no_trace()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var conversation = $"twice{round}";
+            var handoffs = await Task.WhenAll(
+                Task.Run(() => EnqueueAsync(conversation, "a")),
+                Task.Run(() => EnqueueAsync(conversation, "b", on: Other)));
+
+            Assert.Equal(handoffs[0].Id, handoffs[1].Id);
+            var loser = ConversationKeys.IdFor("webchat/" + conversation, handoffs[0].Id == ConversationKeys.IdFor("webchat/" + conversation, "a") ? "b" : "a");
+            Assert.Null(await Queue.GetAsync(loser));
+        }
+        Assert.Equal(5, (await Other.QueuedAsync()).Count);
+    }
+
+    [Fact]
     public async Task The_queue_is_in_order_of_asking_and_each_learns_its_place_on_arrival()
     {
         var a = await EnqueueAsync("a", "1", minute: 0);

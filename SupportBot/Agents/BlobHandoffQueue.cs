@@ -15,7 +15,8 @@ namespace SupportBot.Agents;
 /// on the version read. Accepting is such a change from queued, so of two instances accepting exactly one wins and the
 /// other re-reads who did.</item>
 /// <item><c>active/{conversation key}</c>: the marker that makes a handoff the conversation's active one, created only
-/// if absent (If-None-Match *), the handoff's id in its metadata. The open queue is the listing of this prefix, so it
+/// if absent (If-None-Match *), the handoff's id in its metadata; a request that loses it to another request of the
+/// same conversation deletes its own handoff. The open queue is the listing of this prefix, so it
 /// costs one listing and one read per open handoff, never a scan of history.</item>
 /// <item><c>recent-waits</c>: the last accepted waits, updated with If-Match after each accept, so estimates read one blob.</item>
 /// <item><c>teams-thread/{thread}</c> (the last handoff accepted there), <c>note/{handoff}/{ticks}-{guid}</c>, and
@@ -24,9 +25,9 @@ namespace SupportBot.Agents;
 /// Every step is ordered so that a crash between two of them loses nothing and blocks nobody: a handoff is written
 /// before its marker (a turn that failed in between is run again with the same id and finds it); a handoff is ended
 /// before its marker is removed, and a marker whose handoff has ended is dangling: whoever finds it treats the
-/// conversation as free and deletes it (If-Match on the marker, so a newer one is never touched). A crash right after
-/// an accept can at worst leave one wait out of the estimates, or a Teams thread that finds its conversation through
-/// the active handoffs instead of its own pointer.</summary>
+/// conversation as free and deletes it (If-Match on the marker, so a newer one is never touched). An accept is the
+/// last write that can fail it: the Teams thread's pointer is written before, and an outage or crash while recording
+/// the wait after it only leaves that wait out of the estimates.</summary>
 public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQueue
 {
     private const int KeptWaits = 50;
@@ -36,21 +37,29 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
     public async Task<Handoff> EnqueueAsync(string id, HandoffRequest request, ConversationReference reference, DateTimeOffset now)
     {
         var key = ConversationKeys.Of(reference.ChannelId, reference.Conversation?.Id);
+        var createdHere = false;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             if (await ActiveAsync(key) is { } active)
             {
+                if (createdHere && active.Id != id)
+                {
+                    // Another request of the conversation won the marker: ours must not linger as a queued handoff.
+                    await DeleteAsync(HandoffName(id), ETag.All);
+                }
                 return active;
             }
             var handoff = new Handoff(id, key, HandoffStatus.Queued, null, null, now, null, null, (await QueuedAsync()).Count + 1, null, request, reference);
-            await CreateAsync(HandoffName(id), BotJson.Serialize(handoff), null); // false: a re-run of the turn wrote it already
-            if ((await GetAsync(id))?.Status != HandoffStatus.Queued)
+            // Not created: an earlier run of the same turn wrote it already.
+            createdHere |= await CreateAsync(HandoffName(id), BotJson.Serialize(handoff), null);
+            var stored = createdHere ? handoff : await GetAsync(id);
+            if (stored?.Status != HandoffStatus.Queued)
             {
                 break; // this turn's handoff has been taken and ended since; like SQLite, nothing new is queued
             }
             if (await CreateAsync(MarkerName(key), "", new Dictionary<string, string> { [HandoffMetadata] = id }))
             {
-                return (await GetAsync(id))!;
+                return stored;
             }
             // another handoff became active meanwhile (or the marker is dangling): look again
         }
@@ -77,6 +86,12 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
 
     public async Task<bool> AcceptAsync(string id, string agent, string agentName, string? teamsThread, DateTimeOffset now)
     {
+        if (teamsThread is not null)
+        {
+            // Before the accept, so a failure here changes nothing an agent would see; a lost accept's pointer only
+            // leads its thread to the handoff and its real owner.
+            await UploadAsync(TeamsThreadName(teamsThread), "", new Dictionary<string, string> { [HandoffMetadata] = id }, null);
+        }
         var accepted = await ChangeAsync(id, h => h.Status == HandoffStatus.Queued
             ? h with { Status = HandoffStatus.Assigned, Agent = agent, AgentName = agentName, AcceptedAt = now, TeamsThread = teamsThread }
             : null);
@@ -84,12 +99,15 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
         {
             return false;
         }
-        if (teamsThread is not null)
+        try
         {
-            await UploadAsync(TeamsThreadName(teamsThread), "", new Dictionary<string, string> { [HandoffMetadata] = id }, null);
+            await UpdateAsync(RecentWaitsName, json => BotJson.Serialize(
+                new[] { now - accepted.RequestedAt }.Concat(json is null ? [] : BotJson.Deserialize<List<TimeSpan>>(json)!).Take(KeptWaits).ToList()));
         }
-        await UpdateAsync(RecentWaitsName, json => BotJson.Serialize(
-            new[] { now - accepted.RequestedAt }.Concat(json is null ? [] : BotJson.Deserialize<List<TimeSpan>>(json)!).Take(KeptWaits).ToList()));
+        catch (StorageUnavailableException)
+        {
+            // The accept stands (the agent must not be told it failed); the estimates miss one wait.
+        }
         return true;
     }
 
@@ -103,7 +121,7 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
         var ended = await ChangeAsync(id, h => h.Status == HandoffStatus.Assigned && h.Agent == agent ? h with { Status = HandoffStatus.Ended, EndedAt = now } : null);
         if (ended is not null)
         {
-            await RemoveMarkerAsync(ended.ConversationKey, id);
+            await ClearMarkerAsync(() => RemoveMarkerAsync(ended.ConversationKey, id));
         }
         return ended is not null;
     }
@@ -115,7 +133,7 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
             return false;
         }
         var withdrawn = await ChangeAsync(marker.Id, h => h.Status == HandoffStatus.Queued ? h with { Status = HandoffStatus.Withdrawn, EndedAt = now } : null);
-        await ActiveOfAsync(marker.Id, MarkerName(conversationKey), marker.ETag); // removes the marker once its handoff is over
+        await ClearMarkerAsync(() => ActiveOfAsync(marker.Id, MarkerName(conversationKey), marker.ETag)); // removes it once its handoff is over
         return withdrawn is not null;
     }
 
@@ -213,6 +231,19 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
         if (await MarkerAsync(conversationKey) is { } marker && marker.Id == id)
         {
             await DeleteAsync(MarkerName(conversationKey), marker.ETag);
+        }
+    }
+
+    /// <summary>Once a handoff has ended, its marker is only dangling: an outage while removing it must not report the
+    /// end as failed, and whoever reads the marker next removes it.</summary>
+    private static async Task ClearMarkerAsync(Func<Task> remove)
+    {
+        try
+        {
+            await remove();
+        }
+        catch (StorageUnavailableException)
+        {
         }
     }
 

@@ -38,7 +38,6 @@ public sealed class SqliteHandoffQueue(SqliteDatabase database) : IHandoffQueue
     public Task<List<Handoff>> AssignedAsync() =>
         QueryAsync($"SELECT {Columns} FROM handoff WHERE status = 'assigned' ORDER BY accepted_at");
 
-
     /// <summary>How long the last accepted conversations waited for a person; the queue's estimates come from it.</summary>
     public async Task<List<TimeSpan>> RecentWaitsAsync(int count)
     {
@@ -61,7 +60,6 @@ public sealed class SqliteHandoffQueue(SqliteDatabase database) : IHandoffQueue
     /// <summary>The customer stopped waiting (back to the bot, or left a message).</summary>
     public Task<bool> WithdrawAsync(string conversationKey, DateTimeOffset now) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
         "UPDATE handoff SET status = 'withdrawn', ended_at = $now WHERE conversation_key = $key AND status = 'queued'", ("$key", conversationKey), ("$now", Time(now))) > 0);
-
 
     public Task MarkAnnouncedAsync(string id, DateTimeOffset now) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
         "UPDATE handoff SET announced_at = $now WHERE id = $id", ("$id", id), ("$now", Time(now))));

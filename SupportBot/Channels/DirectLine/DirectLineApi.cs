@@ -14,7 +14,7 @@ public static class DirectLineApi
 
     public static IEndpointRouteBuilder MapDirectLineApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v3/directline");
+        var api = app.MapGroup("/v3/directline").AddEndpointFilter(Outages);
         api.MapPost("/tokens/generate", GenerateToken);
         api.MapPost("/tokens/refresh", RefreshToken);
         api.MapPost("/conversations", StartConversation);
@@ -183,6 +183,20 @@ public static class DirectLineApi
             activity.Attachments.Add(new Attachment { ContentType = file.ContentType, Name = file.FileName, ContentUrl = $"{baseUrl}/v3/directline/attachments/{id}" });
         }
         return await turns.ProcessAsync(activity, access.Grant!, baseUrl, cancellationToken);
+    }
+
+    /// <summary>With the Blob provider every request reads the conversation's record: an outage is a 503 the client
+    /// retries, never a 500.</summary>
+    private static async ValueTask<object?> Outages(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Dialogs.State.StorageUnavailableException)
+        {
+            return ApiErrors.Unavailable("The conversation's storage is unavailable; nothing was stored. Try again in a moment.");
+        }
     }
 
     private static Conversation NewConversation(DirectLineTokens tokens, string conversationId, string? userId, string? userName) =>
