@@ -16,7 +16,7 @@ public sealed class RedisOutageTests
         try
         {
             var onA = await DirectLineClient.StartAsync(bots.A.Http);
-            await using var stream = await DirectLineClient.OpenStreamAsync(onA.StreamUrl);
+            var stream = await DirectLineClient.OpenStreamAsync(onA.StreamUrl);
             var onB = new DirectLineClient(bots.B.Http, onA.Token) { ConversationId = onA.ConversationId };
             await bots.Redis.StopAsync();
 
@@ -46,9 +46,13 @@ public sealed class RedisOutageTests
                 }
                 catch (OperationCanceledException)
                 {
-                    // not reconnected yet
+                    // Not reconnected yet. A cancelled read aborts the socket: open the stream again (it sends what it
+                    // missed first, then only what the fan-out wakes it for).
+                    await stream.DisposeAsync();
+                    stream = await DirectLineClient.OpenStreamAsync(onA.StreamUrl);
                 }
             }
+            await stream.DisposeAsync();
             Assert.True(live, "after Redis came back, a message posted on B never reached A's stream live");
         }
         finally
