@@ -32,8 +32,8 @@ public sealed class TwoInstances : IAsyncLifetime
         settings["Playbook:Path"] = TestPlaybooks.AlwaysOpen; // the desk is open whenever the tests run
         settings["Handoff:AgentAbsentTimeout"] = AbsentTimeout.ToString();
         settings["DirectLine:Secret"] = "two-instances-" + Guid.NewGuid().ToString("N");
-        var started = await Task.WhenAll(BotProcess.StartAsync(settings), BotProcess.StartAsync(settings));
-        (A, B) = (started[0], started[1]);
+        A = await BotProcess.StartAsync(settings); // one after the other, so a failed start leaves nothing unowned
+        B = await BotProcess.StartAsync(settings);
     }
 
     public async Task DisposeAsync()
