@@ -61,9 +61,9 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
     /// <summary>Only after the commit: a stream never shows what a crash could still take back.</summary>
     private void Publish(List<TranscriptEntry> stored)
     {
-        foreach (var group in stored.GroupBy(e => e.Activity.Conversation!.Id!))
+        foreach (var conversation in stored.Select(e => e.Activity.Conversation!.Id!).Distinct())
         {
-            feed.Publish(group.Key, group.ToList());
+            feed.Publish(conversation);
         }
     }
 

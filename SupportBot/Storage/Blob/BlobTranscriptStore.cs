@@ -40,9 +40,9 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
             }
         }
         // Only after the writes: a stream never shows what is not stored.
-        foreach (var group in stored.GroupBy(e => e.Activity.Conversation!.Id!))
+        foreach (var conversation in stored.Select(e => e.Activity.Conversation!.Id!).Distinct())
         {
-            feed.Publish(group.Key, group.ToList());
+            feed.Publish(conversation);
         }
     }
 
