@@ -15,6 +15,7 @@ public sealed class AgentPresence(HubNotifications notifications, TimeProvider c
     private readonly DateTimeOffset _started = clock.GetUtcNow();
     private readonly SemaphoreSlim _sharing = new(1, 1);
     private SharedPresence.View? _others; // null: alone, or Redis unreachable
+    private DateTimeOffset _othersReadAt = DateTimeOffset.MinValue;
 
     private sealed class Entry
     {
@@ -58,10 +59,11 @@ public sealed class AgentPresence(HubNotifications notifications, TimeProvider c
     }
 
     /// <summary>How long the agent's console has been closed everywhere (since this process started, if it was never
-    /// seen); zero while it is open.</summary>
+    /// seen); zero while it is open, and zero while this instance cannot see the others' consoles (Redis unreachable):
+    /// an agent working on another instance is never taken for gone.</summary>
     public TimeSpan AbsentFor(string agent)
     {
-        if (IsOpen(agent))
+        if (IsOpen(agent) || (shared is not null && clock.GetUtcNow() - _othersReadAt > SharedPresence.Gone))
         {
             return TimeSpan.Zero;
         }
@@ -92,7 +94,7 @@ public sealed class AgentPresence(HubNotifications notifications, TimeProvider c
         {
             // The list is taken inside the lock, so an older list never overwrites a newer one.
             await shared.WriteAsync(OpenHere(), status, left, clock.GetUtcNow());
-            _others = await shared.ReadAsync(clock.GetUtcNow());
+            await ReadOthersAsync(shared);
         }
         finally
         {
@@ -103,9 +105,28 @@ public sealed class AgentPresence(HubNotifications notifications, TimeProvider c
     /// <summary>Reads the other instances' presence again (another instance signalled a change).</summary>
     public async Task RefreshAsync()
     {
-        if (shared is not null)
+        if (shared is null)
         {
-            _others = await shared.ReadAsync(clock.GetUtcNow());
+            return;
+        }
+        await _sharing.WaitAsync();
+        try
+        {
+            await ReadOthersAsync(shared);
+        }
+        finally
+        {
+            _sharing.Release();
+        }
+    }
+
+    private async Task ReadOthersAsync(SharedPresence shared)
+    {
+        var now = clock.GetUtcNow();
+        _others = await shared.ReadAsync(now);
+        if (_others is not null)
+        {
+            _othersReadAt = now;
         }
     }
 

@@ -9,7 +9,7 @@ namespace SupportBot.Scaleout;
 public sealed class SharedPresence(RedisLink link, ILogger<SharedPresence> logger)
 {
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan Gone = Heartbeat * 4;
+    public static readonly TimeSpan Gone = Heartbeat * 4;
     private static readonly RedisKey Open = RedisLink.Key("presence:open");
     private static readonly RedisKey Status = RedisLink.Key("presence:status");
     private static readonly RedisKey Left = RedisLink.Key("presence:left");

@@ -97,11 +97,14 @@ public static class StaffSignIn
     /// Origin); a request that says neither is not a browser's cross-site form and is let through.</summary>
     private static async ValueTask<object?> FromThisSiteOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        // Sec-Fetch-Site first: behind a proxy that rewrites the host, Origin cannot be compared with what we see.
         var request = context.HttpContext.Request;
         var site = request.Headers["Sec-Fetch-Site"].ToString();
         var origin = request.Headers.Origin.ToString();
-        var ours = $"{request.Scheme}://{request.Host}";
-        if (site is "cross-site" or "same-site" || (origin.Length > 0 && !string.Equals(origin, ours, StringComparison.OrdinalIgnoreCase)))
+        var foreign = site.Length > 0
+            ? site is not ("same-origin" or "none")
+            : origin.Length > 0 && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+        if (foreign)
         {
             return ApiErrors.Forbidden("Signing in or out is only possible from this site's own sign-in page.");
         }

@@ -39,9 +39,9 @@ public sealed class LivePublisher(PlaybookHost host, ILogger<LivePublisher> logg
         await _swap.WaitAsync();
         try
         {
-            if (version.Number < RequestedVersion)
+            if (version.Number < RequestedVersion || version.Number == _live)
             {
-                return; // a newer publish is queued behind this one
+                return; // a newer publish is queued behind this one, or this one is live already
             }
             var problems = host.TryPublish(version.Json);
             if (problems.Count > 0)

@@ -23,11 +23,15 @@ public sealed class LiveVersionWatcher(BlobPlaybookVersions versions, LivePublis
                 await Task.Delay(options.LivePlaybookCheck, clock, stoppingToken);
                 if (await versions.LiveChangedSinceAsync(seen, stoppingToken) is { } changed)
                 {
-                    if (await versions.LatestAsync(stoppingToken) is { } latest && latest.Number > publisher.RequestedVersion)
+                    if (await versions.LatestAsync(stoppingToken) is { } latest && latest.Number > publisher.LiveVersion)
                     {
                         await publisher.SwitchTo(latest);
+                        if (publisher.LiveVersion < latest.Number)
+                        {
+                            continue; // training failed here: tried again at the next check
+                        }
                     }
-                    seen = changed; // only once handled: a failure above is retried on the next check
+                    seen = changed; // only once handled
                 }
                 failing = false;
             }

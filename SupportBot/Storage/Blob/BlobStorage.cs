@@ -53,7 +53,16 @@ public sealed class BlobStorage(BlobContainerClient container) : IStorage
             foreach (var (key, change, lease) in leases)
             {
                 var underLease = new BlobRequestConditions { IfMatch = new ETag(change.ETag!), LeaseId = lease.LeaseId };
-                etags[key] = await UploadAsync(key, change.Json, underLease, cancellationToken);
+                try
+                {
+                    etags[key] = await UploadAsync(key, change.Json, underLease, cancellationToken);
+                }
+                catch (StorageConflictException e) when (etags.Count > created.Count)
+                {
+                    // Only a lease run out can fail here, after an update is written: re-running the turn would apply
+                    // it twice, so the turn fails as an outage instead.
+                    throw new StorageUnavailableException($"The lease on state '{key}' ran out during a write; the turn is not re-run.", e);
+                }
             }
             foreach (var (key, change) in ordered.Where(c => c.Value.ETag == "*"))
             {
