@@ -284,6 +284,9 @@ public static class LoadBenchmark
         }
         text.AppendLine();
 
+        text.AppendLine(Chart("turns/s", "F0", options.Concurrency, targets, (t, c) => Median(t, c).Tps));
+        text.AppendLine(Chart("p99 latency in ms", "F2", options.Concurrency, targets, (t, c) => Median(t, c).P99));
+
         var failures = measurements.Where(m => m.Result.FailureCount > 0).ToList();
         text.AppendLine(failures.Count == 0 ? "Failures: none." : "Failures:");
         foreach (var m in failures)
@@ -300,6 +303,25 @@ public static class LoadBenchmark
         text.AppendLine().AppendLine("Load average (1/5/15 min) after each measurement, to judge noise from other work on the machine: "
             + string.Join("; ", measurements.Select(m => $"r{m.Round} c{m.Concurrency} {m.Target} {m.LoadAverage}")));
         return text.ToString();
+    }
+
+    /// <summary>A text bar chart of one median against concurrency, every target on the same linear scale.</summary>
+    private static string Chart(string what, string format, int[] concurrency, List<Target> targets, Func<string, int, double> median)
+    {
+        const int Width = 60;
+        var max = concurrency.SelectMany(c => targets.Select(t => median(t.Name, c))).Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        var label = targets.Max(t => t.Label.Length);
+        var chart = new StringBuilder().AppendLine("```").AppendLine($"{what}, median of the rounds (each █ = {(max / Width).ToString(format, CultureInfo.InvariantCulture)})");
+        foreach (var c in concurrency)
+        {
+            foreach (var target in targets)
+            {
+                var value = median(target.Name, c);
+                var bar = double.IsFinite(value) ? new string('█', Math.Max(1, (int)Math.Round(value / max * Width))) : "";
+                chart.AppendLine(CultureInfo.InvariantCulture, $"{(target == targets[0] ? $"c={c}" : ""),-6} {target.Label.PadRight(label)} {bar} {value.ToString(format, CultureInfo.InvariantCulture)}");
+            }
+        }
+        return chart.AppendLine("```").ToString();
     }
 
     private sealed record Summary(double Tps, double P50, double P90, double P99, double Cpu, int Failures, int Turns, double[] Rounds);
