@@ -5,10 +5,10 @@ using SupportBot.Dialogs.State;
 
 namespace SupportBot.Storage;
 
-/// <summary>The embedded database file. Reads use pooled connections (the per-turn state read its own small pool, with
-/// its statement prepared once per connection); every write goes through one writer that
-/// commits the writes of all turns waiting at that moment in a single transaction (group commit), each in its own
-/// savepoint so one turn's conflict never undoes another's. A write's task completes only after its commit.</summary>
+/// <summary>The embedded database file. Reads use pooled connections (the state read every turn makes uses a small pool
+/// of its own, whose statements stay compiled); every write goes through one writer that commits the writes of all
+/// turns waiting at that moment in a single transaction (group commit), each in its own savepoint so one turn's
+/// conflict never undoes another's. A write's task completes only after its commit.</summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
     private const int MaxBatch = 256;
@@ -127,7 +127,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     /// <summary>Runs <paramref name="read"/> on a reader connection whose commands stay compiled between reads (the
     /// state read runs every turn; compiling its SQL was a visible share of a turn). A reader that failed is closed.</summary>
-    public T Read<T>(Func<PreparedReader, T> read)
+    internal T Read<T>(Func<PreparedReader, T> read)
     {
         var reader = _readers.TryTake(out var idle) ? idle : new PreparedReader(OpenRead());
         try
@@ -238,7 +238,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>A reader connection lent by <see cref="Read"/> with the commands it has compiled, by SQL text.</summary>
-    public sealed class PreparedReader(SqliteConnection connection) : IDisposable
+    internal sealed class PreparedReader(SqliteConnection connection) : IDisposable
     {
         private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
