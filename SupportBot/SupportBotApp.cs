@@ -74,9 +74,10 @@ public static class SupportBotApp
             ?? throw new InvalidOperationException($"Storage:Provider must be one of {string.Join(", ", providers)}; it is '{configured}'.");
     }
 
-    /// <summary>State (IStorage) and transcripts (ITranscriptStore: what the turn logs, the self-hosted Direct Line and
-    /// the agents read) from the configured provider. The SQLite file is there with every provider: it keeps what belongs to one
-    /// instance, the self-hosted Direct Line's conversations and uploads and the undelivered replies.</summary>
+    /// <summary>State (IStorage), transcripts (ITranscriptStore: what the turn logs, the self-hosted Direct Line and the
+    /// agents read), the handoff queue and the self-hosted Direct Line's conversations and uploads from the configured
+    /// provider. The SQLite file is there with every provider: it keeps what belongs to one instance, the undelivered
+    /// replies (and, until they move, the admin's playbook versions and analytics).</summary>
     private static void AddStorage(this IHostApplicationBuilder builder)
     {
         var path = Path.Combine(DataDirectory(builder), "supportbot.db");
@@ -92,18 +93,29 @@ public static class SupportBotApp
                 builder.Services.AddSingleton<IStorage>(sp => new BlobStorage(sp.GetRequiredService<BlobContainers>().State));
                 builder.Services.AddSingleton(sp => new BlobTranscriptStore(sp.GetRequiredService<BlobContainers>().Transcripts, sp.GetRequiredService<TranscriptFeed>()));
                 AddTranscripts<BlobTranscriptStore>(builder.Services);
+                builder.Services.AddSingleton<IHandoffQueue>(sp => new BlobHandoffQueue(sp.GetRequiredService<BlobContainers>().Handoffs));
+                builder.Services.AddSingleton<IDirectLineConversations>(sp => new BlobDirectLineConversations(sp.GetRequiredService<BlobContainers>().DirectLine));
+                builder.Services.AddSingleton<IUploads>(sp => new BlobUploads(sp.GetRequiredService<BlobContainers>().DirectLine));
                 break;
             case "Memory":
                 builder.Services.AddSingleton<IStorage, MemoryStorage>();
-                builder.Services.AddSingleton<SqliteTranscriptStore>();
-                AddTranscripts<SqliteTranscriptStore>(builder.Services);
+                AddSqliteRecords(builder.Services);
                 break;
             default:
                 builder.Services.AddSingleton<IStorage, SqliteStorage>();
-                builder.Services.AddSingleton<SqliteTranscriptStore>();
-                AddTranscripts<SqliteTranscriptStore>(builder.Services);
+                AddSqliteRecords(builder.Services);
                 break;
         }
+    }
+
+    /// <summary>Everything but state in the SQLite file (Sqlite and Memory providers).</summary>
+    private static void AddSqliteRecords(IServiceCollection services)
+    {
+        services.AddSingleton<SqliteTranscriptStore>();
+        AddTranscripts<SqliteTranscriptStore>(services);
+        services.AddSingleton<IHandoffQueue, SqliteHandoffQueue>();
+        services.AddSingleton<IDirectLineConversations, SqliteDirectLineConversations>();
+        services.AddSingleton<IUploads, SqliteUploads>();
     }
 
     private static void AddTranscripts<TStore>(IServiceCollection services) where TStore : class, ITranscriptStore
@@ -154,7 +166,6 @@ public static class SupportBotApp
         builder.Services.AddSingleton((builder.Configuration.GetSection("Teams:AgentChannel").Get<TeamsAgentChannelOptions>() ?? new TeamsAgentChannelOptions()).Validate());
         builder.Services.AddSingleton<TeamsAgentChannel>();
         builder.Services.AddSingleton<HubNotifications>();
-        builder.Services.AddSingleton<HandoffQueue>();
         builder.Services.AddSingleton<AgentPresence>();
         builder.Services.AddSingleton<AgentHub>();
         builder.Services.AddSingleton<ConversationMessenger>();
@@ -182,9 +193,7 @@ public static class SupportBotApp
         builder.Services.AddSingleton<UndeliveredReplies>();
         builder.Services.AddHttpClient<ConnectorClient>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<DirectLineConversations>();
         builder.Services.AddSingleton<DirectLineTurns>();
-        builder.Services.AddSingleton<Uploads>();
 
         // Anyone can open the web chat page, so the page's token endpoint is limited per client address.
         var tokensPerMinute = builder.Configuration.GetValue("DirectLine:TokensPerMinute", 60);

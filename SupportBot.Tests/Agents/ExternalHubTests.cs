@@ -90,7 +90,7 @@ public sealed class ExternalHubTests : IAsyncLifetime
         Expect.Choices(failed, "Leave a message", "Keep going with the bot");
         Expect.NoBareRefusal(failed);
         Assert.Contains("jane@example.com within 24 hours", Expect.Text(done));
-        var queue = (SupportBot.Agents.HandoffQueue)_server.Services.GetService(typeof(SupportBot.Agents.HandoffQueue))!;
+        var queue = (SupportBot.Agents.IHandoffQueue)_server.Services.GetService(typeof(SupportBot.Agents.IHandoffQueue))!;
         Assert.Contains(await queue.OpenFollowUpsAsync(), f => f.Contact == "jane@example.com");
     }
 }

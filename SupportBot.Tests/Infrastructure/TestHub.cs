@@ -8,14 +8,14 @@ public sealed class TestHub
 {
     public TestHub(TimeProvider? clock = null)
     {
-        Queue = new HandoffQueue(new SqliteDatabase(Path.Combine(TempFolder.Create("supportbot-hub"), "hub.db")));
+        Queue = new SqliteHandoffQueue(new SqliteDatabase(Path.Combine(TempFolder.Create("supportbot-hub"), "hub.db")));
         Presence = new AgentPresence(Notifications, clock ?? TimeProvider.System);
         Hub = new AgentHub(Queue, Presence, Notifications, clock ?? TimeProvider.System);
     }
 
     public HubNotifications Notifications { get; } = new();
 
-    public HandoffQueue Queue { get; }
+    public IHandoffQueue Queue { get; }
 
     public AgentPresence Presence { get; }
 

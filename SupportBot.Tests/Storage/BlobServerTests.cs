@@ -18,6 +18,8 @@ public sealed class BlobServerTests(AzuriteFixture azurite)
             ["Storage:Blob:ConnectionString"] = server.ConnectionString,
             ["Storage:Blob:StateContainer"] = "state-" + suffix,
             ["Storage:Blob:TranscriptContainer"] = "transcripts-" + suffix,
+            ["Storage:Blob:HandoffContainer"] = "handoffs-" + suffix,
+            ["Storage:Blob:DirectLineContainer"] = "directline-" + suffix,
         };
     }
 

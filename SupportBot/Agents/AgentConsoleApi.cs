@@ -44,7 +44,7 @@ public static class AgentConsoleApi
                     : "This conversation is no longer waiting."),
             };
         });
-        api.MapGet("/handoffs/{id}", (string id, ClaimsPrincipal user, AgentDesk desk, HandoffQueue queue) =>
+        api.MapGet("/handoffs/{id}", (string id, ClaimsPrincipal user, AgentDesk desk, IHandoffQueue queue) =>
             Owned(id, user, desk, async (handoff, _) => Results.Ok(new
             {
                 handoff = ConsoleSnapshot.View(handoff),
@@ -80,7 +80,7 @@ public static class AgentConsoleApi
             Owned(id, user, desk, async (handoff, agent) => await desk.EndAsync(handoff, agent) ? Results.NoContent() : Gone()));
         api.MapPost("/handoffs/{id}/return", (string id, ClaimsPrincipal user, AgentDesk desk) =>
             Owned(id, user, desk, async (handoff, agent) => await desk.ReturnAsync(handoff, agent) ? Results.NoContent() : Gone()));
-        api.MapPost("/follow-ups/{id}/close", async (string id, ClaimsPrincipal user, HandoffQueue queue, HubNotifications notifications, TimeProvider clock) =>
+        api.MapPost("/follow-ups/{id}/close", async (string id, ClaimsPrincipal user, IHandoffQueue queue, HubNotifications notifications, TimeProvider clock) =>
         {
             if (!await queue.CloseFollowUpAsync(id, StaffAccount.Of(user).Name, clock.GetUtcNow()))
             {

@@ -8,7 +8,7 @@ namespace SupportBot.Agents;
 
 /// <summary>What an agent does with a handoff: accept, reply, type, note, pass back, end. Only the owner may act on an
 /// assigned conversation; every change wakes the consoles and the customers whose place in the queue moved.</summary>
-public sealed class AgentDesk(HandoffQueue queue, ConversationMessenger messenger, HubNotifications notifications, AgentHub hub,
+public sealed class AgentDesk(IHandoffQueue queue, ConversationMessenger messenger, HubNotifications notifications, AgentHub hub,
     AgentPresence presence, PlaybookHost playbooks, TimeProvider clock, ILogger<AgentDesk> logger)
 {
     public enum Outcome { Done, NotFound, NotYours, Taken }

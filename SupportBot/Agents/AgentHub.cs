@@ -4,7 +4,7 @@ using SupportBot.Dialogs.Turns;
 namespace SupportBot.Agents;
 
 /// <summary>The built-in hub (the default): customers wait in the persisted queue for agents signed in to the console.</summary>
-public sealed class AgentHub(HandoffQueue queue, AgentPresence presence, HubNotifications notifications, TimeProvider clock,
+public sealed class AgentHub(IHandoffQueue queue, AgentPresence presence, HubNotifications notifications, TimeProvider clock,
     TeamsAgentChannelOptions? teams = null) : IHandoffHub
 {
     /// <summary>Until there is history, a conversation is assumed to wait this long for a free person.</summary>

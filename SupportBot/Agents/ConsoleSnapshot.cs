@@ -5,7 +5,7 @@ namespace SupportBot.Agents;
 
 /// <summary>What one agent's console shows: their presence, the queue with each request's context and wait, the
 /// conversations they own, open follow-ups and the playbook's canned replies.</summary>
-public sealed class ConsoleSnapshot(HandoffQueue queue, AgentPresence presence, AgentHub hub, PlaybookHost playbooks, TimeProvider clock)
+public sealed class ConsoleSnapshot(IHandoffQueue queue, AgentPresence presence, AgentHub hub, PlaybookHost playbooks, TimeProvider clock)
 {
     public async Task<object> ForAsync(StaffAccount agent)
     {
@@ -17,7 +17,7 @@ public sealed class ConsoleSnapshot(HandoffQueue queue, AgentPresence presence, 
             agentsAvailable = presence.AvailableCount,
             now = clock.GetUtcNow(),
             queue = queued.Select((h, i) => new { position = i + 1, estimatedWaitSeconds = hub.StatusAt(i + 1, perPlace).EstimatedWait?.TotalSeconds, handoff = View(h) }),
-            mine = (await queue.AssignedToAsync(agent.Name)).Select(View),
+            mine = (await queue.AssignedAsync()).Where(h => h.Agent == agent.Name).Select(View),
             followUps = await queue.OpenFollowUpsAsync(),
             cannedReplies = playbooks.Current.Playbook.CannedReplies,
         };

@@ -12,7 +12,7 @@ namespace SupportBot.Agents;
 /// words, typing, queue updates (stored in the transcript, which is the web chat stream and the agent's view, and
 /// sent through the Bot Connector on other channels, as Teams proactive messages), and the hub's
 /// <c>handoff.status</c> events, which run as turns of the bot so its state and replies follow the usual path.</summary>
-public sealed class ConversationMessenger(ITranscriptLogger transcript, ConnectorClient connector, BotAdapter adapter, DirectLineConversations directLine)
+public sealed class ConversationMessenger(ITranscriptLogger transcript, ConnectorClient connector, BotAdapter adapter, IDirectLineConversations directLine)
 {
     public async Task SendAsync(ConversationReference reference, Activity activity)
     {

@@ -10,7 +10,7 @@ namespace SupportBot.Agents;
 /// <summary><c>Handoff:Mode = External</c>: a contact centre (such as Dynamics 365 Omnichannel) takes handed-off
 /// conversations. The bot sends it the <c>handoff.initiate</c> event with the context package and the transcript, and
 /// learns the outcome from its <c>handoff.status</c> events. Follow-up messages still go to the built-in console.</summary>
-public sealed class ExternalHub(HandoffQueue queue, ITranscriptStore transcripts, HubNotifications notifications, TimeProvider clock) : IHandoffHub
+public sealed class ExternalHub(IHandoffQueue queue, ITranscriptStore transcripts, HubNotifications notifications, TimeProvider clock) : IHandoffHub
 {
     /// <summary>Enough for any support conversation; the contact centre gets the latest ones if there are more.</summary>
     private const int MaxTranscript = 1000;

@@ -4,14 +4,17 @@ using SupportBot.Dialogs.Support;
 namespace SupportBot.Agents;
 
 /// <summary>A handoff is queued, then assigned to an agent (and back, when passed on), and finally ended (by its agent)
-/// or withdrawn (by the customer); the last two are written only by <see cref="HandoffQueue"/>'s SQL.</summary>
+/// or withdrawn (by the customer); the last two are written only by the <see cref="IHandoffQueue"/> implementations.</summary>
 public static class HandoffStatus
 {
     public const string Queued = "queued";
     public const string Assigned = "assigned";
+    public const string Ended = "ended";
+    public const string Withdrawn = "withdrawn";
 }
 
-/// <summary>One request for a person: the context package, where to reach the customer, and who has it.</summary>
+/// <summary>One request for a person: the context package, where to reach the customer, and who has it.
+/// <see cref="AnnouncedAt"/>: when it was posted to the Teams agents' channel (null: not yet).</summary>
 public sealed record Handoff(
     string Id,
     string ConversationKey,
@@ -24,7 +27,8 @@ public sealed record Handoff(
     int? ToldPosition,
     string? TeamsThread,
     HandoffRequest Request,
-    ConversationReference Reference);
+    ConversationReference Reference,
+    DateTimeOffset? AnnouncedAt = null);
 
 /// <summary>A message left for a person to answer within 24 hours.</summary>
 public sealed record FollowUp(

@@ -31,7 +31,7 @@ public sealed record TeamsAgentChannelOptions
 /// an Accept button; whoever accepts talks to the customer by replying in that card's thread (with an @mention of the
 /// bot), writes "end" to hand back to the bot or "return" to put the conversation back in the queue. The customer's
 /// messages are copied into the thread. Nothing said in the agents' channel reaches the support conversation logic.</summary>
-public sealed class TeamsAgentChannel(TeamsAgentChannelOptions options, HandoffQueue queue, IServiceProvider services, TimeProvider clock) : Dialogs.Turns.IMiddleware
+public sealed class TeamsAgentChannel(TeamsAgentChannelOptions options, IHandoffQueue queue, IServiceProvider services, TimeProvider clock) : Dialogs.Turns.IMiddleware
 {
     private const string AcceptAction = "accept";
 
@@ -64,7 +64,7 @@ public sealed class TeamsAgentChannel(TeamsAgentChannelOptions options, HandoffQ
     /// <summary>Posts the queued handoffs nobody has seen in the channel yet.</summary>
     public async Task AnnounceAsync()
     {
-        foreach (var handoff in await queue.UnannouncedAsync())
+        foreach (var handoff in (await queue.QueuedAsync()).Where(h => h.AnnouncedAt is null))
         {
             await Messenger.SendAsync(ChannelReference(options.ConversationId!), new Activity { Type = ActivityTypes.Message, Attachments = [Card(handoff)] });
             await queue.MarkAnnouncedAsync(handoff.Id, clock.GetUtcNow());

@@ -128,7 +128,7 @@ public static class PhaseBenchmark
     {
         var notifications = new HubNotifications();
         var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), $"supportbot-phases-hub-{Environment.ProcessId}.db"));
-        return new AgentHub(new HandoffQueue(database), new AgentPresence(notifications, TimeProvider.System), notifications, TimeProvider.System);
+        return new AgentHub(new SqliteHandoffQueue(database), new AgentPresence(notifications, TimeProvider.System), notifications, TimeProvider.System);
     });
 
     private static TurnRunner Runner(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks) =>

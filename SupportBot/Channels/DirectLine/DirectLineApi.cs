@@ -14,7 +14,7 @@ public static class DirectLineApi
 
     public static IEndpointRouteBuilder MapDirectLineApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v3/directline");
+        var api = app.MapGroup("/v3/directline").AddEndpointFilter(Outages);
         api.MapPost("/tokens/generate", GenerateToken);
         api.MapPost("/tokens/refresh", RefreshToken);
         api.MapPost("/conversations", StartConversation);
@@ -23,7 +23,7 @@ public static class DirectLineApi
         api.MapGet("/conversations/{conversationId}/activities", GetActivities);
         api.MapPost("/conversations/{conversationId}/upload", Upload).DisableAntiforgery().RequireRateLimiting(ActivityRateLimit);
         api.Map("/conversations/{conversationId}/stream", DirectLineStream.AcceptAsync);
-        api.MapGet("/attachments/{id}", Uploads.ServeAsync);
+        api.MapGet("/attachments/{id}", IUploads.ServeAsync);
         app.MapPost("/api/token", WebChatToken).RequireRateLimiting(TokenRateLimit);
         return app;
     }
@@ -47,7 +47,7 @@ public static class DirectLineApi
             return parameters.Error;
         }
         var user = parameters.Value?.User;
-        var conversationId = DirectLineConversations.NewId();
+        var conversationId = IDirectLineConversations.NewId();
         return Results.Json(NewConversation(tokens, conversationId, user?.Id, user?.Name), BotJson.Options);
     }
 
@@ -67,7 +67,7 @@ public static class DirectLineApi
             return ApiErrors.BadRequest("The name is longer than 100 characters.");
         }
         var userId = WebChatCustomer.Identify(request.HttpContext);
-        var conversation = NewConversation(tokens, DirectLineConversations.NewId(), userId, string.IsNullOrEmpty(name) ? null : name);
+        var conversation = NewConversation(tokens, IDirectLineConversations.NewId(), userId, string.IsNullOrEmpty(name) ? null : name);
         return Results.Json(new WebChatSession(conversation.ConversationId, conversation.Token, conversation.ExpiresIn, userId), BotJson.Options);
     }
 
@@ -80,14 +80,14 @@ public static class DirectLineApi
         return Results.Json(NewConversation(tokens, grant.ConversationId, grant.UserId, grant.UserName), BotJson.Options);
     }
 
-    private static async Task<IResult> StartConversation(HttpRequest request, DirectLineTokens tokens, DirectLineConversations conversations, CancellationToken cancellationToken)
+    private static async Task<IResult> StartConversation(HttpRequest request, DirectLineTokens tokens, IDirectLineConversations conversations, CancellationToken cancellationToken)
     {
         if (DirectLineAuth.Credential(request) is not { } credential)
         {
             return ApiErrors.Forbidden("The request has no Direct Line secret or token.");
         }
         var grant = tokens.IsSecret(credential)
-            ? new DirectLineGrant(DirectLineConversations.NewId(), null, null, DateTimeOffset.MaxValue)
+            ? new DirectLineGrant(IDirectLineConversations.NewId(), null, null, DateTimeOffset.MaxValue)
             : tokens.Validate(credential);
         if (grant is null)
         {
@@ -98,7 +98,7 @@ public static class DirectLineApi
         return Results.Json(body, BotJson.Options, statusCode: isNew ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> Reconnect(string conversationId, string? watermark, HttpRequest request, DirectLineTokens tokens, DirectLineConversations conversations, CancellationToken cancellationToken)
+    private static async Task<IResult> Reconnect(string conversationId, string? watermark, HttpRequest request, DirectLineTokens tokens, IDirectLineConversations conversations, CancellationToken cancellationToken)
     {
         var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
         if (access.Error is not null)
@@ -109,7 +109,7 @@ public static class DirectLineApi
         return Results.Json(body, BotJson.Options);
     }
 
-    private static async Task<IResult> PostActivity(string conversationId, HttpRequest request, DirectLineTokens tokens, DirectLineConversations conversations,
+    private static async Task<IResult> PostActivity(string conversationId, HttpRequest request, DirectLineTokens tokens, IDirectLineConversations conversations,
         DirectLineTurns turns, BotOptions options, CancellationToken cancellationToken)
     {
         var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
@@ -126,7 +126,7 @@ public static class DirectLineApi
     }
 
     private static async Task<IResult> GetActivities(string conversationId, string? watermark, HttpRequest request, DirectLineTokens tokens,
-        DirectLineConversations conversations, ITranscriptStore transcripts, CancellationToken cancellationToken)
+        IDirectLineConversations conversations, ITranscriptStore transcripts, CancellationToken cancellationToken)
     {
         var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
         if (access.Error is not null)
@@ -143,7 +143,7 @@ public static class DirectLineApi
     }
 
     private static async Task<IResult> Upload(string conversationId, string? userId, HttpRequest request, DirectLineTokens tokens,
-        DirectLineConversations conversations, DirectLineTurns turns, Uploads uploads, CancellationToken cancellationToken)
+        IDirectLineConversations conversations, DirectLineTurns turns, IUploads uploads, CancellationToken cancellationToken)
     {
         var access = await DirectLineAuth.AuthorizeAsync(request, conversationId, tokens, conversations, cancellationToken);
         if (access.Error is not null)
@@ -179,10 +179,24 @@ public static class DirectLineApi
         activity.Attachments ??= [];
         foreach (var file in form.Files.Where(f => f.Name != "activity"))
         {
-            var id = await uploads.SaveAsync(conversationId, file, cancellationToken);
+            var id = await uploads.SaveAsync(conversationId, await IUploads.ReadAsync(file, cancellationToken), cancellationToken);
             activity.Attachments.Add(new Attachment { ContentType = file.ContentType, Name = file.FileName, ContentUrl = $"{baseUrl}/v3/directline/attachments/{id}" });
         }
         return await turns.ProcessAsync(activity, access.Grant!, baseUrl, cancellationToken);
+    }
+
+    /// <summary>With the Blob provider every request reads the conversation's record: an outage is a 503 the client
+    /// retries, never a 500.</summary>
+    private static async ValueTask<object?> Outages(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Dialogs.State.StorageUnavailableException)
+        {
+            return ApiErrors.Unavailable("The conversation's storage is unavailable; nothing was stored. Try again in a moment.");
+        }
     }
 
     private static Conversation NewConversation(DirectLineTokens tokens, string conversationId, string? userId, string? userName) =>

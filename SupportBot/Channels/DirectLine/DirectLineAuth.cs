@@ -14,7 +14,7 @@ public static class DirectLineAuth
     /// <param name="streamToken">The stream's own token from its URL: a browser's WebSocket cannot send headers.
     /// It is never the secret.</param>
     public static async Task<Access> AuthorizeAsync(HttpRequest request, string conversationId, DirectLineTokens tokens,
-        DirectLineConversations conversations, CancellationToken cancellationToken, string? streamToken = null)
+        IDirectLineConversations conversations, CancellationToken cancellationToken, string? streamToken = null)
     {
         if ((streamToken ?? Credential(request)) is not { Length: > 0 } credential)
         {

@@ -12,7 +12,7 @@ public static class DirectLineStream
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     public static async Task AcceptAsync(string conversationId, string? watermark, string? t, HttpContext http, DirectLineTokens tokens,
-        DirectLineConversations conversations, ITranscriptStore transcripts, TranscriptFeed feed)
+        IDirectLineConversations conversations, ITranscriptStore transcripts, TranscriptFeed feed)
     {
         var cancellationToken = http.RequestAborted;
         var access = await DirectLineAuth.AuthorizeAsync(http.Request, conversationId, tokens, conversations, cancellationToken, streamToken: t);

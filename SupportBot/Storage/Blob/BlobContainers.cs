@@ -2,7 +2,7 @@ using Azure.Storage.Blobs;
 
 namespace SupportBot.Storage.Blob;
 
-/// <summary>The state and transcript containers of the Blob provider. Start-up makes sure both exist (the deployment
+/// <summary>The containers of the Blob provider. Start-up makes sure they exist (the deployment
 /// templates create them; Azurite starts empty), which is also the first check that the account can be reached with
 /// the configured credentials: a wrong URL or a missing role stops start-up with the setting to look at.</summary>
 public sealed class BlobContainers(BlobStorageOptions options) : IHostedService
@@ -13,12 +13,13 @@ public sealed class BlobContainers(BlobStorageOptions options) : IHostedService
 
     public BlobContainerClient Transcripts => _service.GetBlobContainerClient(options.TranscriptContainer);
 
-    // The seam for what else moves to Blob (the handoff queue, agent ownership, follow-up tickets): a container setting
-    // in BlobStorageOptions, a property here, and the same CreateIfNotExists check at start-up.
+    public BlobContainerClient Handoffs => _service.GetBlobContainerClient(options.HandoffContainer);
+
+    public BlobContainerClient DirectLine => _service.GetBlobContainerClient(options.DirectLineContainer);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var container in new[] { State, Transcripts })
+        foreach (var container in new[] { State, Transcripts, Handoffs, DirectLine })
         {
             try
             {

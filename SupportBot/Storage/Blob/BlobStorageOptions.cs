@@ -22,6 +22,12 @@ public sealed partial record BlobStorageOptions
 
     public string TranscriptContainer { get; init; } = "transcripts";
 
+    /// <summary>The agents' handoff queue, follow-ups and notes.</summary>
+    public string HandoffContainer { get; init; } = "handoffs";
+
+    /// <summary>The self-hosted Direct Line's conversations and the files customers attach.</summary>
+    public string DirectLineContainer { get; init; } = "directline";
+
     /// <summary>How long one request may take. Short, so an outage costs a turn seconds, not minutes: the customer
     /// gets the apology with choices quickly and can try again.</summary>
     public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -60,9 +66,11 @@ public sealed partial record BlobStorageOptions
         }
         CheckContainer("Storage:Blob:StateContainer", StateContainer);
         CheckContainer("Storage:Blob:TranscriptContainer", TranscriptContainer);
-        if (StateContainer == TranscriptContainer)
+        CheckContainer("Storage:Blob:HandoffContainer", HandoffContainer);
+        CheckContainer("Storage:Blob:DirectLineContainer", DirectLineContainer);
+        if (new[] { StateContainer, TranscriptContainer, HandoffContainer, DirectLineContainer }.Distinct().Count() < 4)
         {
-            throw new InvalidOperationException("Storage:Blob:StateContainer and Storage:Blob:TranscriptContainer must be different containers.");
+            throw new InvalidOperationException("Storage:Blob:StateContainer, TranscriptContainer, HandoffContainer and DirectLineContainer must be four different containers.");
         }
         if (NetworkTimeout <= TimeSpan.Zero || NetworkTimeout > TimeSpan.FromMinutes(2))
         {

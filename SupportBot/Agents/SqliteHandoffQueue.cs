@@ -7,12 +7,12 @@ using SupportBot.Storage;
 
 namespace SupportBot.Agents;
 
-/// <summary>The built-in hub's queue, handoffs, follow-ups and notes in the embedded SQLite file, so they survive a
-/// restart. At most one active (queued or assigned) handoff per conversation, enforced by a unique index; every
-/// change of owner is one conditional UPDATE, so of two agents accepting at once exactly one wins.</summary>
-public sealed class HandoffQueue(SqliteDatabase database)
+/// <summary>The handoff queue in the embedded SQLite file, so it survives a restart. At most one active handoff per
+/// conversation, enforced by a unique index; every change of owner is one conditional UPDATE, so of two agents
+/// accepting at once exactly one wins.</summary>
+public sealed class SqliteHandoffQueue(SqliteDatabase database) : IHandoffQueue
 {
-    private const string Columns = "id, conversation_key, status, agent, agent_name, requested_at, accepted_at, ended_at, told_position, teams_thread, request, reference";
+    private const string Columns = "id, conversation_key, status, agent, agent_name, requested_at, accepted_at, ended_at, told_position, teams_thread, request, reference, announced_at";
 
     /// <summary>Queues the request unless the conversation already has an active handoff; answers the active one.</summary>
     public async Task<Handoff> EnqueueAsync(string id, HandoffRequest request, ConversationReference reference, DateTimeOffset now)
@@ -38,9 +38,6 @@ public sealed class HandoffQueue(SqliteDatabase database)
     public Task<List<Handoff>> AssignedAsync() =>
         QueryAsync($"SELECT {Columns} FROM handoff WHERE status = 'assigned' ORDER BY accepted_at");
 
-    public Task<List<Handoff>> AssignedToAsync(string agent) =>
-        QueryAsync($"SELECT {Columns} FROM handoff WHERE status = 'assigned' AND agent = $agent ORDER BY accepted_at", ("$agent", agent));
-
     /// <summary>How long the last accepted conversations waited for a person; the queue's estimates come from it.</summary>
     public async Task<List<TimeSpan>> RecentWaitsAsync(int count)
     {
@@ -63,10 +60,6 @@ public sealed class HandoffQueue(SqliteDatabase database)
     /// <summary>The customer stopped waiting (back to the bot, or left a message).</summary>
     public Task<bool> WithdrawAsync(string conversationKey, DateTimeOffset now) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
         "UPDATE handoff SET status = 'withdrawn', ended_at = $now WHERE conversation_key = $key AND status = 'queued'", ("$key", conversationKey), ("$now", Time(now))) > 0);
-
-    /// <summary>Queued handoffs not yet posted to the Teams agents' channel, oldest first.</summary>
-    public Task<List<Handoff>> UnannouncedAsync() =>
-        QueryAsync($"SELECT {Columns} FROM handoff WHERE status = 'queued' AND announced_at IS NULL ORDER BY requested_at, id");
 
     public Task MarkAnnouncedAsync(string id, DateTimeOffset now) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
         "UPDATE handoff SET announced_at = $now WHERE id = $id", ("$id", id), ("$now", Time(now))));
@@ -107,7 +100,8 @@ public sealed class HandoffQueue(SqliteDatabase database)
     private Task<List<Handoff>> QueryAsync(string sql, params (string Name, object? Value)[] parameters) => ReadAsync(sql, r => new Handoff(
         r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), Parse(r.GetString(5)),
         r.IsDBNull(6) ? null : Parse(r.GetString(6)), r.IsDBNull(7) ? null : Parse(r.GetString(7)), r.IsDBNull(8) ? null : r.GetInt32(8),
-        r.IsDBNull(9) ? null : r.GetString(9), BotJson.Deserialize<HandoffRequest>(r.GetString(10))!, BotJson.Deserialize<ConversationReference>(r.GetString(11))!), parameters);
+        r.IsDBNull(9) ? null : r.GetString(9), BotJson.Deserialize<HandoffRequest>(r.GetString(10))!, BotJson.Deserialize<ConversationReference>(r.GetString(11))!,
+        r.IsDBNull(12) ? null : Parse(r.GetString(12))), parameters);
 
     private async Task<List<T>> ReadAsync<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {

@@ -2,12 +2,9 @@ using SupportBot.Storage;
 
 namespace SupportBot.Channels.DirectLine;
 
-/// <summary>The Direct Line conversations this server has started, so a reconnect or reload finds them again.</summary>
-public sealed class DirectLineConversations(SqliteDatabase database)
+/// <summary>The Direct Line conversations in the embedded database.</summary>
+public sealed class SqliteDirectLineConversations(SqliteDatabase database) : IDirectLineConversations
 {
-    public static string NewId() => Guid.NewGuid().ToString("N");
-
-    /// <summary>Records the conversation; answers true when it is new.</summary>
     public Task<bool> StartAsync(string conversationId, string? userId, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) =>
         {
