@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.RateLimiting;
 using SupportBot.Admin;
 using SupportBot.Admin.TryIt;
@@ -13,6 +16,7 @@ using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Support;
 using SupportBot.Dialogs.Turns;
 using SupportBot.Playbooks;
+using SupportBot.Scaleout;
 using SupportBot.Staff;
 using SupportBot.Storage;
 using SupportBot.Storage.Blob;
@@ -31,6 +35,7 @@ public static class SupportBotApp
 
         var options = builder.Configuration.Get<BotOptions>() ?? new BotOptions();
         builder.Services.AddSingleton(options.Validate());
+        builder.AddScaleout();
         builder.AddStorage();
         builder.AddBot();
         builder.AddChannels();
@@ -58,6 +63,26 @@ public static class SupportBotApp
     /// <summary>The data folder: <c>Storage:DataDirectory</c>, by default <c>data/</c> under the content root.</summary>
     public static string DataDirectory(IHostApplicationBuilder builder) =>
         Path.GetFullPath(builder.Configuration["Storage:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
+
+    /// <summary>Several instances as one bot: with <c>Redis:ConnectionString</c> set, changes on one instance wake the
+    /// agent consoles and Direct Line streams on all, agent presence is shared, the queue is watched by one instance
+    /// at a time, and the keys protecting the staff sign-in cookie are shared. Without it everything stays in-process.</summary>
+    private static void AddScaleout(this IHostApplicationBuilder builder)
+    {
+        var redis = (builder.Configuration.GetSection("Redis").Get<RedisOptions>() ?? new RedisOptions()).Validate();
+        if (!redis.Enabled)
+        {
+            return;
+        }
+        builder.Services.AddSingleton(redis);
+        builder.Services.AddSingleton<RedisLink>();
+        builder.Services.AddSingleton<SharedPresence>();
+        builder.Services.AddHostedService<RedisFanout>();
+        // An agent signed in on one instance is signed in on all: the cookie's keys are the same everywhere.
+        builder.Services.AddDataProtection().SetApplicationName("SupportBot");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<RedisLink>((keys, link) =>
+            keys.XmlRepository = new RedisXmlRepository(() => link.Database, RedisLink.Key("data-protection-keys")));
+    }
 
     /// <summary>Where bot state and transcripts live: <c>Storage:Provider</c> = <c>Sqlite</c> (the default, durable, one
     /// machine), <c>Blob</c> (Azure Blob Storage, shared by every instance) or <c>Memory</c> (state lost on restart,

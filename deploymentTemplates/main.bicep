@@ -15,7 +15,7 @@ param baseName string = 'supportbot'
 @description('App Service plan SKU. B1 runs one small instance; use P0v3 or larger for several instances and autoscale.')
 param appServicePlanSku string = 'B1'
 
-@description('Number of App Service instances. More than one needs the multi-instance fan-out (Redis) for agents; the self-hosted web chat page relies on ARR affinity, which is on.')
+@description('Number of App Service instances. More than one needs enableRedis (live updates, agent presence and sign-in shared between instances); no session affinity is needed.')
 @minValue(1)
 @maxValue(10)
 param instanceCount int = 1

@@ -34,9 +34,15 @@ public sealed class AdminServer : IAsyncDisposable
         ["Staff:Accounts:1:Roles:0"] = StaffRoles.Agent,
     };
 
-    public static async Task<AdminServer> StartAsync(string? dataDirectory = null)
+    /// <param name="more">Settings added to the accounts, for example another storage provider.</param>
+    public static async Task<AdminServer> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? more = null)
     {
-        var server = new AdminServer(await BotServer.StartAsync(Settings(), dataDirectory));
+        var settings = Settings();
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var server = new AdminServer(await BotServer.StartAsync(settings, dataDirectory));
         server.Admin = await server.SignInAsync("ada");
         return server;
     }

@@ -2,15 +2,19 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SupportBot.Agents;
 using SupportBot.Dialogs.Playbook;
 using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
+using SupportBot.Dialogs.Support;
 using SupportBot.Storage;
 using Xunit;
 
 namespace SupportBot.Tests.Admin;
 
-/// <summary>The report over a seeded set of conversations equals the figures worked out by hand below.</summary>
-public sealed class AnalyticsTests : IAsyncLifetime
+/// <summary>The report over a seeded set of conversations equals the figures worked out by hand below. Transcripts and
+/// state are seeded through the configured stores (SQLite here, Blob in <see cref="BlobAnalyticsTests"/>).</summary>
+public class AnalyticsTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
     private static readonly Messages Said = PlaybookLoader.Default.Messages;
@@ -20,13 +24,16 @@ public sealed class AnalyticsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await AdminServer.StartAsync();
+        _server = await AdminServer.StartAsync(more: Storage);
         await SeedAsync();
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private SqliteDatabase Database => (SqliteDatabase)_server.Server.Services.GetService(typeof(SqliteDatabase))!;
+    /// <summary>The storage settings the server runs on; none is SQLite.</summary>
+    protected virtual IDictionary<string, string?>? Storage => null;
+
+    private T Service<T>() => (T)_server.Server.Services.GetService(typeof(T))!;
 
     /// <summary>Nine conversations; c7 started before the period and c8 is a "Try it" conversation, so neither counts.</summary>
     private async Task SeedAsync()
@@ -76,8 +83,7 @@ public sealed class AnalyticsTests : IAsyncLifetime
             Timestamp = at + TimeSpan.FromSeconds(10 * i),
             SuggestedActions = line.Choices ? new SuggestedActions { Actions = [new CardAction { Title = "Talk to a person" }] } : null,
         }).ToList();
-        var transcripts = (SqliteTranscriptStore)_server.Server.Services.GetService(typeof(SqliteTranscriptStore))!;
-        await transcripts.LogActivitiesAsync(activities, CancellationToken.None);
+        await Service<ITranscriptStore>().LogActivitiesAsync(activities, CancellationToken.None);
         await StateAsync($"webchat/conversations/{id}", new { @case = supportCase });
         if (name is not null)
         {
@@ -85,27 +91,27 @@ public sealed class AnalyticsTests : IAsyncLifetime
         }
     }
 
-    private Task StateAsync(string key, object value) => ExecuteAsync("INSERT INTO state (key, json, etag) VALUES ($a, $b, '1')", key, JsonSerializer.Serialize(value, JsonSerializerOptions.Web));
+    private Task StateAsync(string key, object value) => Service<IStorage>().WriteAsync(
+        new Dictionary<string, StoreItem> { [key] = new(JsonSerializer.Serialize(value, JsonSerializerOptions.Web), null) }, CancellationToken.None);
 
-    private Task HandoffAsync(string conversation, DateTimeOffset requested, TimeSpan? wait) => ExecuteAsync(
-        "INSERT INTO handoff (id, conversation_key, status, requested_at, accepted_at, request, reference) VALUES ($a, $b, $c, $d, $e, '{}', '{}')",
-        "h-" + conversation, "webchat/" + conversation, wait is null ? "queued" : "ended", requested.UtcDateTime.ToString("O"), (requested + wait)?.UtcDateTime.ToString("O"));
+    private IHandoffQueue Queue => Service<IHandoffQueue>();
 
-    private Task FollowUpAsync(string conversation, DateTimeOffset at) => ExecuteAsync(
-        "INSERT INTO follow_up (id, conversation_key, created_at, due_at, contact, request) VALUES ($a, $b, $c, $c, 'x@example.com', '{}')",
-        "f-" + conversation, "webchat/" + conversation, at.UtcDateTime.ToString("O"));
+    private static HandoffRequest Request(DateTimeOffset at) => new(null, null, ChannelIds.WebChat, false, null, null, null, 0, new Dictionary<string, string>(), "", false, at);
 
-    private Task ExecuteAsync(string sql, params string?[] values) => Database.WriteAsync((connection, transaction) =>
+    /// <summary>A handoff raised at <paramref name="requested"/> and, after <paramref name="wait"/>, taken and ended by an agent.</summary>
+    private async Task HandoffAsync(string conversation, DateTimeOffset requested, TimeSpan? wait)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        for (var i = 0; i < values.Length; i++)
+        var reference = new ConversationReference { ChannelId = ChannelIds.WebChat, Conversation = new ConversationAccount { Id = conversation } };
+        var handoff = await Queue.EnqueueAsync("h-" + conversation, Request(requested), reference, requested);
+        if (wait is { } waited)
         {
-            command.Parameters.AddWithValue("$" + (char)('a' + i), (object?)values[i] ?? DBNull.Value);
+            Assert.True(await Queue.AcceptAsync(handoff.Id, "bo", "Bo", null, requested + waited));
+            Assert.True(await Queue.EndAsync(handoff.Id, "bo", requested + waited + TimeSpan.FromMinutes(5)));
         }
-        return command.ExecuteNonQuery();
-    });
+    }
+
+    private Task FollowUpAsync(string conversation, DateTimeOffset at) =>
+        Queue.AddFollowUpAsync(new FollowUp("f-" + conversation, "webchat/" + conversation, at, at, "x@example.com", null, Request(at), null, null));
 
     private Task<JsonObject?> ReportAsync(string query = "?from=2026-11-02&to=2026-11-09") => _server.Admin.GetFromJsonAsync<JsonObject>("api/admin/analytics" + query);
 

@@ -182,6 +182,24 @@ public abstract class HandoffQueueContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_history_of_the_conversations_asked_for_holds_their_ended_handoffs_and_closed_follow_ups_and_nothing_else()
+    {
+        var ended = await EnqueueAsync("h1", "1");
+        Assert.True(await Other.AcceptAsync(ended.Id, "alice", "Alice", null, T0.AddMinutes(2)));
+        Assert.True(await Other.EndAsync(ended.Id, "alice", T0.AddMinutes(9)));
+        var waiting = await EnqueueAsync("h2", "1", minute: 3, on: Other);
+        await EnqueueAsync("elsewhere", "1");
+        await Queue.AddFollowUpAsync(new FollowUp("f3", "webchat/h3", T0, T0.AddHours(24), "h3@example.com", null, Request("h3"), null, null));
+        Assert.True(await Queue.CloseFollowUpAsync("f3", "bob", T0.AddHours(1)));
+
+        var (handoffs, followUps) = await Other.HistoryAsync(new HashSet<string> { "webchat/h1", "webchat/h2", "webchat/h3" });
+
+        Assert.Equal([(ended.Id, HandoffStatus.Ended, T0.AddMinutes(2)), (waiting.Id, HandoffStatus.Queued, (DateTimeOffset?)null)],
+            handoffs.Select(h => (h.Id, h.Status, h.AcceptedAt)));
+        Assert.Equal(("f3", "bob"), (Assert.Single(followUps).Id, followUps[0].ClosedBy));
+    }
+
+    [Fact]
     public async Task Notes_are_kept_per_handoff_in_the_order_written()
     {
         var handoff = await EnqueueAsync("n", "1");

@@ -20,9 +20,12 @@ public sealed class DirectLineClient(HttpClient http, string token)
 
     /// <summary>Starts a conversation the way the web chat page does; <paramref name="browser"/> keeps the visitor's
     /// cookie between conversations (without it every conversation is a new visitor).</summary>
-    public static async Task<DirectLineClient> StartAsync(BotServer server, string? name = "Jane", HttpClient? browser = null)
+    public static Task<DirectLineClient> StartAsync(BotServer server, string? name = "Jane", HttpClient? browser = null) =>
+        StartAsync(browser ?? server.Http, name);
+
+    /// <summary>Starts a conversation through the web chat page's token endpoint at <paramref name="http"/>'s address.</summary>
+    public static async Task<DirectLineClient> StartAsync(HttpClient http, string? name = "Jane")
     {
-        var http = browser ?? server.Http;
         using var response = await http.PostAsJsonAsync("api/token", new { user = new { name } });
         response.EnsureSuccessStatusCode();
         var session = (await response.Content.ReadFromJsonAsync<Conversation>())!;

@@ -36,11 +36,14 @@ public sealed class StaffClient : IDisposable
     public static HttpClient Anonymous(BotServer server) =>
         new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<StaffClient> SignInAsync(BotServer server, string name, string password = Password)
+    public static Task<StaffClient> SignInAsync(BotServer server, string name, string password = Password) => SignInAsync(server.BaseUrl, name, password);
+
+    /// <summary>Signs in at <paramref name="site"/>; the cookie goes with requests to any port of the same host.</summary>
+    public static async Task<StaffClient> SignInAsync(Uri site, string name, string password = Password)
     {
         var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
         {
-            BaseAddress = server.BaseUrl,
+            BaseAddress = site,
             Timeout = TimeSpan.FromSeconds(30),
         };
         using var response = await http.PostAsync("signin", new FormUrlEncodedContent(new Dictionary<string, string>

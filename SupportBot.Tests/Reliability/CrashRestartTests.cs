@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using SupportBot.Benchmarks;
 using SupportBot.Tests.Infrastructure;
 using Xunit;
@@ -25,7 +24,8 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
         var inFlight = new Activity?[Conversations]; // the activity sent and not answered
         int failedBeforeKill = 0;
 
-        var (process, url) = await StartAsync(data);
+        var bot = await BotProcess.StartAsync(new Dictionary<string, string?>(), data);
+        var url = bot.BaseUrl.ToString();
         using var stop = new CancellationTokenSource();
         var load = Enumerable.Range(0, Conversations).Select(i => Task.Run(async () =>
         {
@@ -52,13 +52,13 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
         {
             await Task.Delay(5);
         }
-        process.Kill(entireProcessTree: true); // SIGKILL
-        await process.WaitForExitAsync();
+        await bot.DisposeAsync(); // SIGKILL
         stop.Cancel();
         await Task.WhenAll(load);
         var answeredBeforeKill = next.Sum();
 
-        (process, url) = await StartAsync(data);
+        bot = await BotProcess.StartAsync(new Dictionary<string, string?>(), data);
+        url = bot.BaseUrl.ToString();
         int redelivered = 0, wrong = 0;
         try
         {
@@ -86,8 +86,7 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await bot.DisposeAsync();
         }
 
         using var stored = new StoredData(data);
@@ -99,40 +98,5 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
         Assert.Equal(0, failedBeforeKill);
         Assert.Equal(0, wrong);
         Assert.Equal(0, wrongState);
-    }
-
-    private static async Task<(Process Process, string Url)> StartAsync(string data)
-    {
-        var port = Loopback.FreePort();
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/{Configuration}/net10.0
-        var dll = Path.Combine(RepoPaths.HostProject, "bin", configuration, "net10.0", "SupportBot.dll");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepoPaths.HostProject, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { dll, "--urls", $"http://127.0.0.1:{port}", "--Storage:DataDirectory", data, "--Logging:LogLevel:Default", "Warning" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var url = $"http://127.0.0.1:{port}/";
-        using var http = new HttpClient();
-        for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100))
-        {
-            Assert.False(process.HasExited, $"SupportBot exited with {(process.HasExited ? process.ExitCode : 0)}");
-            try
-            {
-                if ((await http.GetAsync(url + "healthz")).IsSuccessStatusCode)
-                {
-                    return (process, url);
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-        }
-        process.Kill(entireProcessTree: true);
-        throw new TimeoutException("SupportBot did not start");
     }
 }

@@ -72,6 +72,6 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
         Assert.True(store.IsWatermark(latest[^1].Watermark));
         Assert.False(store.IsWatermark("17"));
         Assert.False(store.IsWatermark("../x"));
-        Assert.True(subscription.Reader.TryRead(out var woken) && woken.Activity.Text == "one");
+        Assert.True(subscription.Reader.TryRead(out _), "the store woke the feed");
     }
 }

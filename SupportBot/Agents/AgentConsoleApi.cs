@@ -173,16 +173,12 @@ public static class AgentConsoleApi
         StartEvents(http);
         using var live = feed.Subscribe(conversation); // before reading, so nothing stored meanwhile is missed
         var cancel = http.RequestAborted;
-        var sent = new HashSet<string>(StringComparer.Ordinal); // watermarks are the store's own; activity ids are unique
+        var sent = new HashSet<string>(StringComparer.Ordinal); // activity ids are unique in a conversation
         var changed = notifications.NextChange; // before reading, so a change of owner meanwhile is not missed
         try
         {
-            foreach (var entry in await transcripts.GetConversationAsync(channel, conversation, cancel))
-            {
-                await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
-                sent.Add(entry.Activity.Id!);
-            }
-            var stored = live.Reader.WaitToReadAsync(cancel).AsTask();
+            // The feed only wakes: what to show always comes from the store, whichever instance stored it.
+            var stored = Task.FromResult(true);
             while (true)
             {
                 if (await Task.WhenAny(stored, changed) == changed)
@@ -198,9 +194,12 @@ public static class AgentConsoleApi
                 {
                     return;
                 }
-                while (live.Reader.TryRead(out var entry))
+                while (live.Reader.TryRead(out _))
                 {
-                    if (entry.Activity.ChannelId == channel && sent.Add(entry.Activity.Id!))
+                }
+                foreach (var entry in await transcripts.GetConversationAsync(channel, conversation, cancel))
+                {
+                    if (sent.Add(entry.Activity.Id!))
                     {
                         await WriteEventAsync(http, "activity", BotJson.Serialize(entry.Activity));
                     }

@@ -174,6 +174,21 @@ public sealed class BlobHandoffQueue(BlobContainerClient container) : IHandoffQu
             .Where(f => f.ClosedAt is null).OrderBy(f => f.Due).ToList();
     }
 
+    public async Task<(List<Handoff> Handoffs, List<FollowUp> FollowUps)> HistoryAsync(IReadOnlySet<string> conversationKeys)
+    {
+        var handoffs = await AllAsync<Handoff>("handoff/");
+        var followUps = await AllAsync<FollowUp>("follow-up/");
+        return (handoffs.Where(h => conversationKeys.Contains(h.ConversationKey)).OrderBy(h => h.RequestedAt).ToList(),
+            followUps.Where(f => conversationKeys.Contains(f.ConversationKey)).OrderBy(f => f.CreatedAt).ToList());
+    }
+
+    private async Task<List<T>> AllAsync<T>(string prefix)
+    {
+        var items = await ListAsync(prefix, _ => true);
+        var stored = await Task.WhenAll(items.Select(async item => await DownloadAsync(item.Name)));
+        return stored.Where(s => s is not null).Select(s => BotJson.Deserialize<T>(s!.Value.Json)!).ToList();
+    }
+
     public async Task<bool> CloseFollowUpAsync(string id, string agent, DateTimeOffset now)
     {
         while (await DownloadAsync(FollowUpName(id)) is { } blob)

@@ -56,4 +56,8 @@ public interface IHandoffQueue
     Task<List<FollowUp>> OpenFollowUpsAsync();
 
     Task<bool> CloseFollowUpAsync(string id, string agent, DateTimeOffset now);
+
+    /// <summary>Every handoff and follow-up of these conversations, whatever became of them: what the analytics report
+    /// reads (it waits for nothing, so a whole read of the history is fine).</summary>
+    Task<(List<Handoff> Handoffs, List<FollowUp> FollowUps)> HistoryAsync(IReadOnlySet<string> conversationKeys);
 }

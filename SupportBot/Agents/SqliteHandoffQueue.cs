@@ -86,10 +86,20 @@ public sealed class SqliteHandoffQueue(SqliteDatabase database) : IHandoffQueue
         ("$contact", followUp.Contact), ("$note", followUp.Note), ("$request", BotJson.Serialize(followUp.Request))));
 
     /// <summary>Open follow-ups, the most urgent first.</summary>
-    public Task<List<FollowUp>> OpenFollowUpsAsync() => ReadAsync(
-        "SELECT id, conversation_key, created_at, due_at, contact, note, request, closed_by, closed_at FROM follow_up WHERE closed_at IS NULL ORDER BY due_at",
-        r => new FollowUp(r.GetString(0), r.GetString(1), Parse(r.GetString(2)), Parse(r.GetString(3)), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
-            BotJson.Deserialize<HandoffRequest>(r.GetString(6))!, r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : Parse(r.GetString(8))));
+    public Task<List<FollowUp>> OpenFollowUpsAsync() => ReadAsync($"SELECT {FollowUpColumns} FROM follow_up WHERE closed_at IS NULL ORDER BY due_at", ReadFollowUp);
+
+    public async Task<(List<Handoff> Handoffs, List<FollowUp> FollowUps)> HistoryAsync(IReadOnlySet<string> conversationKeys)
+    {
+        var handoffs = await QueryAsync($"SELECT {Columns} FROM handoff ORDER BY requested_at");
+        var followUps = await ReadAsync($"SELECT {FollowUpColumns} FROM follow_up ORDER BY created_at", ReadFollowUp);
+        return (handoffs.Where(h => conversationKeys.Contains(h.ConversationKey)).ToList(), followUps.Where(f => conversationKeys.Contains(f.ConversationKey)).ToList());
+    }
+
+    private const string FollowUpColumns = "id, conversation_key, created_at, due_at, contact, note, request, closed_by, closed_at";
+
+    private static FollowUp ReadFollowUp(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), Parse(r.GetString(2)), Parse(r.GetString(3)), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
+            BotJson.Deserialize<HandoffRequest>(r.GetString(6))!, r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : Parse(r.GetString(8)));
 
     public Task<bool> CloseFollowUpAsync(string id, string agent, DateTimeOffset now) => database.WriteAsync((connection, transaction) => Execute(connection, transaction,
         "UPDATE follow_up SET closed_by = $agent, closed_at = $now WHERE id = $id AND closed_at IS NULL", ("$id", id), ("$agent", agent), ("$now", Time(now))) > 0);

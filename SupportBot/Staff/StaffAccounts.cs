@@ -34,8 +34,8 @@ public sealed record StaffAccount
     };
 }
 
-/// <summary>The self-hosted sign-in's accounts: <c>Staff:Accounts</c> from configuration, or else <c>staff.json</c> in the
-/// data folder, created on first start with an agent and an admin whose generated passwords are logged once.</summary>
+/// <summary>The self-hosted sign-in's accounts: <c>Staff:Accounts</c> from configuration, or else the generated file
+/// (<see cref="IGeneratedStaffFile"/>), created on first start with an agent and an admin whose passwords are logged once.</summary>
 public sealed class StaffAccounts
 {
     private static readonly PasswordHasher<StaffAccount> Hasher = new();
@@ -71,15 +71,14 @@ public sealed class StaffAccounts
 
     private static readonly StaffAccount Unknown = new() { Name = "", PasswordHash = Hasher.HashPassword(null!, RandomNumberGenerator.GetHexString(16)) };
 
-    public static StaffAccounts Load(IConfiguration configuration, string dataDirectory, ILogger logger)
+    public static StaffAccounts Load(IConfiguration configuration, IGeneratedStaffFile file, ILogger logger)
     {
         var configured = configuration.GetSection("Staff:Accounts").Get<List<StaffAccount>>() ?? [];
         if (configured.Count > 0)
         {
             return new StaffAccounts(configured);
         }
-        var path = Path.Combine(dataDirectory, "staff.json");
-        if (!File.Exists(path))
+        if (file.TryRead() is not { } json)
         {
             var agentPassword = NewPassword();
             var adminPassword = NewPassword();
@@ -88,12 +87,15 @@ public sealed class StaffAccounts
                 new() { Name = "agent", DisplayName = "Agent", PasswordHash = Hash(agentPassword), Roles = [StaffRoles.Agent] },
                 new() { Name = "admin", DisplayName = "Admin", PasswordHash = Hash(adminPassword), Roles = [StaffRoles.Admin, StaffRoles.Agent] },
             ];
-            File.WriteAllText(path, JsonSerializer.Serialize(created, JsonOptions));
-            logger.LogWarning("No Staff:Accounts configured, so two were created in {Path} (passwords are shown only now): " +
-                "agent / {AgentPassword} for the agent console at /agent, admin / {AdminPassword} for /admin and /agent.", path, agentPassword, adminPassword);
+            if (file.CreateOnce(JsonSerializer.Serialize(created, JsonOptions)))
+            {
+                logger.LogWarning("No Staff:Accounts configured, so two were created in {Path} (passwords are shown only now): " +
+                    "agent / {AgentPassword} for the agent console at /agent, admin / {AdminPassword} for /admin and /agent.", file.Location, agentPassword, adminPassword);
+            }
+            json = file.TryRead() ?? throw new InvalidOperationException($"{file.Location} was created but cannot be read back.");
         }
-        return new StaffAccounts(JsonSerializer.Deserialize<List<StaffAccount>>(File.ReadAllText(path), JsonOptions)
-            ?? throw new InvalidOperationException($"{path} holds no staff accounts."));
+        return new StaffAccounts(JsonSerializer.Deserialize<List<StaffAccount>>(json, JsonOptions)
+            ?? throw new InvalidOperationException($"{file.Location} holds no staff accounts."));
     }
 
     /// <summary>Four groups of four lowercase letters and digits: easy to type, about 80 bits.</summary>

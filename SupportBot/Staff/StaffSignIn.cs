@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.RateLimiting;
 using SupportBot.Channels;
+using SupportBot.Storage.Blob;
 
 namespace SupportBot.Staff;
 
@@ -20,7 +21,7 @@ public static class StaffSignIn
 
     public static void AddStaffSignIn(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(sp => StaffAccounts.Load(builder.Configuration, SupportBotApp.DataDirectory(builder),
+        builder.Services.AddSingleton(sp => StaffAccounts.Load(builder.Configuration, GeneratedFile(builder, sp),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("SupportBot.Staff")));
         var openIdConnect = builder.Configuration.GetSection("Staff:OpenIdConnect").Get<StaffOpenIdConnect>();
         var authentication = builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
@@ -49,6 +50,12 @@ public static class StaffSignIn
             http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) })));
     }
+
+    /// <summary>On Blob Storage several instances serve one bot, so the generated accounts are shared there too.</summary>
+    private static IGeneratedStaffFile GeneratedFile(IHostApplicationBuilder builder, IServiceProvider services) =>
+        SupportBotApp.StorageProvider(builder) == "Blob"
+            ? new BlobStaffFile(services.GetRequiredService<BlobContainers>().State)
+            : new LocalStaffFile(Path.Combine(SupportBotApp.DataDirectory(builder), "staff.json"));
 
     public static void MapStaffSignIn(this IEndpointRouteBuilder app)
     {

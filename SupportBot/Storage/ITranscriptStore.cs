@@ -6,6 +6,9 @@ namespace SupportBot.Storage;
 /// <summary>A stored activity and the Direct Line watermark that continues after it.</summary>
 public sealed record TranscriptEntry(string Watermark, Activity Activity);
 
+/// <summary>One channel's conversation as stored, oldest first.</summary>
+public sealed record StoredConversation(string ChannelId, string ConversationId, IReadOnlyList<Activity> Activities);
+
 /// <summary>Where transcripts are stored and read back, whichever the provider (SQLite or Azure Blob). Each store issues
 /// its own kind of watermark (a row number in SQLite, a blob name on Blob): readers treat it as opaque.</summary>
 public interface ITranscriptStore : ITranscriptLogger
@@ -20,4 +23,8 @@ public interface ITranscriptStore : ITranscriptLogger
 
     /// <summary>One channel's whole conversation, oldest first: what an agent or a contact centre reads.</summary>
     Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken);
+
+    /// <summary>Every conversation whose first stored activity is at or after <paramref name="from"/> and before
+    /// <paramref name="to"/>, whole: what the analytics report reads.</summary>
+    Task<IReadOnlyList<StoredConversation>> ConversationsStartedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }

@@ -61,9 +61,9 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
     /// <summary>Only after the commit: a stream never shows what a crash could still take back.</summary>
     private void Publish(List<TranscriptEntry> stored)
     {
-        foreach (var group in stored.GroupBy(e => e.Activity.Conversation!.Id!))
+        foreach (var conversation in stored.Select(e => e.Activity.Conversation!.Id!).Distinct())
         {
-            feed.Publish(group.Key, group.ToList());
+            feed.Publish(conversation);
         }
     }
 
@@ -75,6 +75,41 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
 
     public Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken) =>
         ReadAsync("channel_id = $channel", channelId, conversationId, 0, int.MaxValue, cancellationToken);
+
+    public async Task<IReadOnlyList<StoredConversation>> ConversationsStartedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var byKey = new Dictionary<(string Channel, string Id), List<Activity>>();
+        try
+        {
+            await using var connection = database.OpenRead();
+            await using var command = connection.CreateCommand();
+            // Timestamps are stored as round-trip UTC text, so they compare in time order.
+            command.CommandText = """
+                SELECT t.channel_id, t.conversation_id, t.json FROM transcript t
+                JOIN (SELECT channel_id, conversation_id FROM transcript GROUP BY channel_id, conversation_id
+                      HAVING MIN(timestamp) >= $from AND MIN(timestamp) < $to) started
+                  ON started.channel_id = t.channel_id AND started.conversation_id = t.conversation_id
+                ORDER BY t.seq
+                """;
+            command.Parameters.AddWithValue("$from", from.ToUniversalTime().ToString("O"));
+            command.Parameters.AddWithValue("$to", to.ToUniversalTime().ToString("O"));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = (reader.GetString(0), reader.GetString(1));
+                if (!byKey.TryGetValue(key, out var activities))
+                {
+                    byKey[key] = activities = [];
+                }
+                activities.Add(BotJson.Deserialize<Activity>(reader.GetString(2))!);
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw new StorageUnavailableException($"Reading the transcripts from {database.Path} failed: {e.Message}", e);
+        }
+        return byKey.Select(c => new StoredConversation(c.Key.Channel, c.Key.Id, c.Value)).ToList();
+    }
 
     private async Task<IReadOnlyList<TranscriptEntry>> ReadAsync(string channelFilter, string? channelId, string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
     {

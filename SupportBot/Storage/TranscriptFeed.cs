@@ -1,11 +1,16 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using SupportBot.Scaleout;
 
 namespace SupportBot.Storage;
 
-/// <summary>Wakes live listeners (Direct Line streams) as soon as activities of their conversation are stored.</summary>
-public sealed class TranscriptFeed
+/// <summary>Wakes live listeners (Direct Line streams, agent consoles) as soon as activities of their conversation are
+/// stored, on this instance and, through Redis, on the others. It only says "something was stored": listeners read
+/// the store after what they last sent, so a signal lost or doubled never loses or doubles an activity.</summary>
+public sealed class TranscriptFeed(RedisLink? link = null)
 {
+    public const string FanoutChannel = "transcript";
+
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
 
     public Subscription Subscribe(string conversationId)
@@ -15,17 +20,21 @@ public sealed class TranscriptFeed
         return subscription;
     }
 
-    public void Publish(string conversationId, IReadOnlyList<TranscriptEntry> entries)
+    /// <summary>Call only after the activities are stored.</summary>
+    public void Publish(string conversationId)
     {
-        if (!_subscribers.TryGetValue(conversationId, out var subscribers))
+        WakeHere(conversationId);
+        link?.Publish(FanoutChannel, conversationId);
+    }
+
+    /// <summary>Activities stored by another instance.</summary>
+    public void WakeHere(string conversationId)
+    {
+        if (_subscribers.TryGetValue(conversationId, out var subscribers))
         {
-            return;
-        }
-        foreach (var subscription in subscribers.Items)
-        {
-            foreach (var entry in entries)
+            foreach (var subscription in subscribers.Items)
             {
-                subscription.Writer.TryWrite(entry);
+                subscription.Writer.TryWrite(true);
             }
         }
     }
@@ -50,7 +59,9 @@ public sealed class TranscriptFeed
     public sealed class Subscription : IDisposable
     {
         private readonly TranscriptFeed _feed;
-        private readonly Channel<TranscriptEntry> _channel = Channel.CreateUnbounded<TranscriptEntry>(new() { SingleReader = true });
+
+        // One pending wake is enough: the listener reads everything stored since its last read.
+        private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
         internal Subscription(TranscriptFeed feed, string conversationId)
         {
@@ -60,9 +71,9 @@ public sealed class TranscriptFeed
 
         public string ConversationId { get; }
 
-        public ChannelReader<TranscriptEntry> Reader => _channel.Reader;
+        public ChannelReader<bool> Reader => _channel.Reader;
 
-        internal ChannelWriter<TranscriptEntry> Writer => _channel.Writer;
+        internal ChannelWriter<bool> Writer => _channel.Writer;
 
         public void Dispose()
         {

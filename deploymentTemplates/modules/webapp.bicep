@@ -47,8 +47,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    // The self-hosted web chat page keeps its Direct Line conversation on the instance that started it.
-    clientAffinityEnabled: true
+    // Every request may land on any instance (shared storage and Redis): no affinity cookie.
+    clientAffinityEnabled: false
     siteConfig: {
       linuxFxVersion: 'DOTNETCORE|10.0'
       webSocketsEnabled: true

@@ -1,9 +1,10 @@
-using System.Globalization;
 using System.Text.Json;
 using SupportBot.Admin.Lint;
 using SupportBot.Admin.TryIt;
 using SupportBot.Admin.Versions;
+using SupportBot.Agents;
 using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Support;
 using SupportBot.Playbooks;
 using SupportBot.Storage;
@@ -12,29 +13,25 @@ namespace SupportBot.Admin.Analytics;
 
 /// <summary>Computes the report by reading what the bot already stores, so no turn does extra work for it: the
 /// transcript (who said what, when), each conversation's state (its case: topic, outcome, rating), the customer's
-/// profile (their name) and the handoff and follow-up tables (waits). A conversation belongs to the period in which it
-/// started. "Try it" conversations are left out.</summary>
-public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, PlaybookVersions versions, TimeProvider clock)
+/// profile (their name) and the handoff queue's history (waits), each through the store configured for it (SQLite or
+/// Blob). A conversation belongs to the period in which it started. "Try it"
+/// conversations are left out.</summary>
+public sealed class CaseAnalytics(ITranscriptStore transcripts, IStorage state, IHandoffQueue queue, PlaybookHost host, IPlaybookVersions versions,
+    TimeProvider clock)
 {
     /// <summary>Neither resolved nor handed off and quiet for this long: the customer has left.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(30);
 
     public const int TopNotUnderstood = 20;
 
-    private sealed record Conversation(string Channel, string Id, List<Activity> Activities)
-    {
-        public string Key => $"{Channel}/{Id}";
-    }
-
     public async Task<AnalyticsReport> ComputeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var connection = database.OpenRead();
-        var conversations = await ConversationsAsync(connection, from, to, cancellationToken);
-        var keys = conversations.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        var handoffs = (await RowsAsync(connection, "SELECT conversation_key, requested_at, accepted_at FROM handoff", cancellationToken))
-            .Where(r => keys.Contains(r[0]!)).ToList();
-        var followUps = (await RowsAsync(connection, "SELECT conversation_key FROM follow_up", cancellationToken)).Select(r => r[0]!).Where(keys.Contains).ToHashSet();
-        var handedOff = handoffs.Select(r => r[0]!).Concat(followUps).ToHashSet(StringComparer.Ordinal);
+        var conversations = (await transcripts.ConversationsStartedAsync(from, to, cancellationToken))
+            .Where(c => !(c.ChannelId is ChannelIds.WebChat or ChannelIds.DirectLine && DraftConversations.IsDraft(c.ConversationId))).ToList();
+        var keys = conversations.Select(Key).ToHashSet(StringComparer.Ordinal);
+        var stored = await StateAsync(conversations, cancellationToken);
+        var (handoffs, followUps) = await queue.HistoryAsync(keys);
+        var handedOff = handoffs.Select(h => h.ConversationKey).Concat(followUps.Select(f => f.ConversationKey)).ToHashSet(StringComparer.Ordinal);
         var (notUnderstoodReplies, deadEndReplies) = await NotUnderstoodRepliesAsync(cancellationToken);
 
         int contained = 0, abandoned = 0, inProgress = 0;
@@ -44,11 +41,10 @@ public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, Pl
         var now = clock.GetUtcNow();
         foreach (var conversation in conversations)
         {
-            var supportCase = await StateAsync<SupportCase>(connection, $"{conversation.Channel}/conversations/{conversation.Id}", "case", cancellationToken);
-            var customer = conversation.Activities.FirstOrDefault(a => a.From?.Role == RoleTypes.User)?.From?.Id;
-            var profile = customer is null ? null : await StateAsync<UserProfile>(connection, $"{conversation.Channel}/users/{customer}", "profile", cancellationToken);
+            var supportCase = Property<SupportCase>(stored, ConversationKey(conversation), "case");
+            var profile = CustomerKey(conversation) is { } customer ? Property<UserProfile>(stored, customer, "profile") : null;
             var resolved = supportCase?.Outcome == "resolved" || supportCase?.Satisfaction is not null;
-            if (!handedOff.Contains(conversation.Key))
+            if (!handedOff.Contains(Key(conversation)))
             {
                 var quiet = now - (conversation.Activities[^1].Timestamp ?? now) >= AbandonedAfter;
                 _ = resolved ? contained++ : quiet ? abandoned++ : inProgress++;
@@ -65,8 +61,7 @@ public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, Pl
             notUnderstood.AddRange(NotUnderstoodIn(conversation.Activities, notUnderstoodReplies));
         }
 
-        var waits = handoffs.Where(r => r[2] is not null)
-            .Select(r => (Parse(r[2]!) - Parse(r[1]!)).TotalSeconds).Order().ToList();
+        var waits = handoffs.Where(h => h.AcceptedAt is not null).Select(h => (h.AcceptedAt!.Value - h.RequestedAt).TotalSeconds).Order().ToList();
         return new AnalyticsReport(from, to, conversations.Count, contained, handedOff.Count, abandoned, inProgress,
             new WaitFigures(waits.Count, handoffs.Count - waits.Count, Median(waits)),
             Satisfaction(ratings.Select(r => r.Rating).ToList()),
@@ -81,7 +76,7 @@ public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, Pl
     }
 
     /// <summary>The customer's words that the bot answered with the "not understood" or the open "clarify" message.</summary>
-    private static IEnumerable<(string Text, DateTimeOffset At)> NotUnderstoodIn(List<Activity> activities, HashSet<string> replies)
+    private static IEnumerable<(string Text, DateTimeOffset At)> NotUnderstoodIn(IReadOnlyList<Activity> activities, HashSet<string> replies)
     {
         for (var i = 0; i + 1 < activities.Count; i++)
         {
@@ -111,66 +106,27 @@ public sealed class CaseAnalytics(SqliteDatabase database, PlaybookHost host, Pl
         return (playbooks.Select(p => p.Messages.Clarify).Concat(deadEnds).ToHashSet(StringComparer.Ordinal), deadEnds);
     }
 
-    private static async Task<List<Conversation>> ConversationsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, DateTimeOffset from, DateTimeOffset to,
-        CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        // Timestamps are stored as round-trip UTC text, so they compare in time order.
-        command.CommandText = """
-            SELECT t.channel_id, t.conversation_id, t.json FROM transcript t
-            JOIN (SELECT channel_id, conversation_id FROM transcript GROUP BY channel_id, conversation_id
-                  HAVING MIN(timestamp) >= $from AND MIN(timestamp) < $to) started
-              ON started.channel_id = t.channel_id AND started.conversation_id = t.conversation_id
-            ORDER BY t.seq
-            """;
-        command.Parameters.AddWithValue("$from", from.ToUniversalTime().ToString("O"));
-        command.Parameters.AddWithValue("$to", to.ToUniversalTime().ToString("O"));
-        var byKey = new Dictionary<string, Conversation>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var (channel, id) = (reader.GetString(0), reader.GetString(1));
-            if (channel is ChannelIds.WebChat or ChannelIds.DirectLine && DraftConversations.IsDraft(id))
-            {
-                continue;
-            }
-            if (!byKey.TryGetValue($"{channel}/{id}", out var conversation))
-            {
-                byKey[$"{channel}/{id}"] = conversation = new Conversation(channel, id, []);
-            }
-            conversation.Activities.Add(BotJson.Deserialize<Activity>(reader.GetString(2))!);
-        }
-        return byKey.Values.ToList();
-    }
+    /// <summary>How the handoff and follow-up tables name a conversation.</summary>
+    private static string Key(StoredConversation c) => $"{c.ChannelId}/{c.ConversationId}";
 
-    private static async Task<T?> StateAsync<T>(Microsoft.Data.Sqlite.SqliteConnection connection, string key, string property, CancellationToken cancellationToken)
-        where T : class
+    private static string ConversationKey(StoredConversation c) => $"{c.ChannelId}/conversations/{c.ConversationId}";
+
+    private static string? CustomerKey(StoredConversation c) =>
+        c.Activities.FirstOrDefault(a => a.From?.Role == RoleTypes.User)?.From?.Id is { } customer ? $"{c.ChannelId}/users/{customer}" : null;
+
+    /// <summary>Every conversation's state and its customer's, in one read.</summary>
+    private async Task<IReadOnlyDictionary<string, StoreItem>> StateAsync(List<StoredConversation> conversations, CancellationToken cancellationToken) =>
+        await state.ReadAsync(conversations.Select(ConversationKey).Concat(conversations.Select(CustomerKey).OfType<string>()).Distinct().ToList(), cancellationToken);
+
+    private static T? Property<T>(IReadOnlyDictionary<string, StoreItem> stored, string key, string property) where T : class
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT json FROM state WHERE key = $key";
-        command.Parameters.AddWithValue("$key", key);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not string json)
+        if (!stored.TryGetValue(key, out var item))
         {
             return null;
         }
-        using var document = JsonDocument.Parse(json);
+        using var document = JsonDocument.Parse(item.Json);
         return document.RootElement.TryGetProperty(property, out var value) ? value.Deserialize<T>(BotJson.Options) : null;
     }
-
-    private static async Task<List<string?[]>> RowsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<string?[]>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToArray());
-        }
-        return rows;
-    }
-
-    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
 
     private static double? Median(List<double> sorted) =>
         sorted.Count == 0 ? null : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;

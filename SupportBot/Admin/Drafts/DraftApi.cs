@@ -39,26 +39,26 @@ public static class DraftApi
     private static DraftView View(Draft draft, IReadOnlyList<LintProblem> problems) =>
         new(draft.ETag, draft.Revision, draft.SavedBy, draft.Revision == 0 ? null : draft.SavedAt, AsJson(draft.Json), problems);
 
-    private static async Task<IResult> GetAsync(HttpResponse response, PlaybookDrafts drafts, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(HttpResponse response, IPlaybookDrafts drafts, CancellationToken cancellationToken)
     {
         var draft = await drafts.GetAsync(cancellationToken);
         response.Headers.ETag = draft.ETag;
         return Json(View(draft, PlaybookLint.Check(draft.Json).Problems));
     }
 
-    private static async Task<IResult> SaveAsync(HttpRequest request, ClaimsPrincipal user, PlaybookDrafts drafts, CancellationToken cancellationToken)
+    private static async Task<IResult> SaveAsync(HttpRequest request, ClaimsPrincipal user, IPlaybookDrafts drafts, CancellationToken cancellationToken)
     {
         var (text, error) = await ReadTextAsync(request, cancellationToken);
         return error ?? await SaveCheckedAsync(request, user, drafts, _ => text!, cancellationToken);
     }
 
-    private static async Task<IResult> ExportAsync(PlaybookDrafts drafts, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportAsync(IPlaybookDrafts drafts, CancellationToken cancellationToken)
     {
         var draft = await drafts.GetAsync(cancellationToken);
         return Results.File(System.Text.Encoding.UTF8.GetBytes(draft.Json), "application/json", $"playbook-draft-{draft.Revision}.json");
     }
 
-    private static async Task<IResult> ExportUtterancesAsync(PlaybookDrafts drafts, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportUtterancesAsync(IPlaybookDrafts drafts, CancellationToken cancellationToken)
     {
         var draft = await drafts.GetAsync(cancellationToken);
         if (PlaybookLint.Check(draft.Json).Playbook is not { } playbook)
@@ -68,7 +68,7 @@ public static class DraftApi
         return Results.File(System.Text.Encoding.UTF8.GetBytes(UtterancesCsv.Export(playbook)), "text/csv", "utterances.csv");
     }
 
-    private static async Task<IResult> ImportUtterancesAsync(HttpRequest request, ClaimsPrincipal user, PlaybookDrafts drafts, CancellationToken cancellationToken)
+    private static async Task<IResult> ImportUtterancesAsync(HttpRequest request, ClaimsPrincipal user, IPlaybookDrafts drafts, CancellationToken cancellationToken)
     {
         var (csv, error) = await ReadTextAsync(request, cancellationToken);
         if (error is not null)
@@ -87,7 +87,7 @@ public static class DraftApi
             : result;
     }
 
-    private static async Task<IResult> AddUtteranceAsync(string topicId, UtteranceBody body, HttpRequest request, ClaimsPrincipal user, PlaybookDrafts drafts,
+    private static async Task<IResult> AddUtteranceAsync(string topicId, UtteranceBody body, HttpRequest request, ClaimsPrincipal user, IPlaybookDrafts drafts,
         CancellationToken cancellationToken)
     {
         if (body.Text?.Trim() is not { Length: > 0 and <= MaxUtterance } text)
@@ -114,7 +114,7 @@ public static class DraftApi
         return missing ? ApiErrors.NotFound($"The draft has no topic '{topicId}'.") : result;
     }
 
-    private static async Task<IResult> ConfusionAsync(PlaybookDrafts drafts, ConfusionChecks checks, CancellationToken cancellationToken)
+    private static async Task<IResult> ConfusionAsync(IPlaybookDrafts drafts, ConfusionChecks checks, CancellationToken cancellationToken)
     {
         var draft = await drafts.GetAsync(cancellationToken);
         if (PlaybookLint.Check(draft.Json).Playbook is not { } playbook)
@@ -125,7 +125,7 @@ public static class DraftApi
         return Json(new { etag = draft.ETag, reportedShare = ConfusionReport.ReportedShare, confusions, problems = ConfusionReport.Warnings(playbook, confusions).ToList() });
     }
 
-    private static async Task<IResult> TryAsync(ClaimsPrincipal user, PlaybookDrafts drafts, DraftConversations conversations, DirectLineTokens tokens,
+    private static async Task<IResult> TryAsync(ClaimsPrincipal user, IPlaybookDrafts drafts, DraftConversations conversations, DirectLineTokens tokens,
         CancellationToken cancellationToken)
     {
         var draft = await drafts.GetAsync(cancellationToken);
@@ -143,7 +143,7 @@ public static class DraftApi
 
     /// <summary>Applies <paramref name="change"/> to the draft the request's If-Match names, checks the result and saves
     /// it only when it has no errors and nobody saved in between. <paramref name="change"/> answers null to stop.</summary>
-    private static async Task<IResult> SaveCheckedAsync(HttpRequest request, ClaimsPrincipal user, PlaybookDrafts drafts, Func<string, string?> change,
+    private static async Task<IResult> SaveCheckedAsync(HttpRequest request, ClaimsPrincipal user, IPlaybookDrafts drafts, Func<string, string?> change,
         CancellationToken cancellationToken)
     {
         var (basedOn, error) = IfMatch(request);

@@ -65,7 +65,7 @@ public sealed class LivePublisher(PlaybookHost host, ILogger<LivePublisher> logg
 
 /// <summary>After a restart customers get the newest published version, not the playbook file the server was started
 /// with. Runs before the server takes requests (the model is usually cached on disk, so this is quick).</summary>
-public sealed class LivePlaybookRestore(PlaybookVersions versions, LivePublisher publisher) : IHostedService
+public sealed class LivePlaybookRestore(IPlaybookVersions versions, LivePublisher publisher) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -34,7 +34,7 @@ public static class VersionsApi
     private static LiveStatus Live(LivePublisher publisher) =>
         new(publisher.LiveVersion, publisher.RequestedVersion, publisher.RequestedVersion != publisher.LiveVersion);
 
-    private static async Task<IResult> PublishAsync(PublishBody? body, HttpRequest request, ClaimsPrincipal user, PlaybookDrafts drafts, PlaybookVersions versions,
+    private static async Task<IResult> PublishAsync(PublishBody? body, HttpRequest request, ClaimsPrincipal user, IPlaybookDrafts drafts, IPlaybookVersions versions,
         LivePublisher publisher, PlaybookHost host, CancellationToken cancellationToken)
     {
         var (basedOn, error) = IfMatch(request);
@@ -61,15 +61,15 @@ public static class VersionsApi
         return Json(new { version = Summary(version), status = Live(publisher), problems }, StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ListAsync(PlaybookVersions versions, LivePublisher publisher, CancellationToken cancellationToken) =>
+    private static async Task<IResult> ListAsync(IPlaybookVersions versions, LivePublisher publisher, CancellationToken cancellationToken) =>
         Json(new { status = Live(publisher), versions = (await versions.ListAsync(cancellationToken)).Select(Summary) });
 
-    private static async Task<IResult> GetAsync(int number, PlaybookVersions versions, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetAsync(int number, IPlaybookVersions versions, CancellationToken cancellationToken) =>
         await versions.GetAsync(number, cancellationToken) is { } version
             ? Json(new { version = Summary(version), playbook = AsJson(version.Json) })
             : ApiErrors.NotFound($"There is no version {number}.");
 
-    private static async Task<IResult> RollbackAsync(int number, ClaimsPrincipal user, PlaybookVersions versions, LivePublisher publisher, PlaybookHost host,
+    private static async Task<IResult> RollbackAsync(int number, ClaimsPrincipal user, IPlaybookVersions versions, LivePublisher publisher, PlaybookHost host,
         CancellationToken cancellationToken)
     {
         if (await versions.GetAsync(number, cancellationToken) is not { } earlier)

@@ -35,6 +35,10 @@ public sealed partial record BlobStorageOptions
     /// <summary>Retries after the first attempt, with a short exponential back-off.</summary>
     public int MaxRetries { get; init; } = 2;
 
+    /// <summary>How often each instance checks for a playbook published on another: the longest a customer there
+    /// still hears the previous version (plus the training). One small conditional request each time.</summary>
+    public TimeSpan LivePlaybookCheck { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Fails fast, naming the setting that is wrong.</summary>
     public BlobStorageOptions Validate()
     {
@@ -75,6 +79,10 @@ public sealed partial record BlobStorageOptions
         if (NetworkTimeout <= TimeSpan.Zero || NetworkTimeout > TimeSpan.FromMinutes(2))
         {
             throw new InvalidOperationException($"Storage:Blob:NetworkTimeout must be more than zero and at most 00:02:00; it is {NetworkTimeout}.");
+        }
+        if (LivePlaybookCheck < TimeSpan.FromMilliseconds(100) || LivePlaybookCheck > TimeSpan.FromMinutes(5))
+        {
+            throw new InvalidOperationException($"Storage:Blob:LivePlaybookCheck must be 00:00:00.1 to 00:05:00; it is {LivePlaybookCheck}.");
         }
         if (MaxRetries is < 0 or > 10)
         {

@@ -40,9 +40,9 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
             }
         }
         // Only after the writes: a stream never shows what is not stored.
-        foreach (var group in stored.GroupBy(e => e.Activity.Conversation!.Id!))
+        foreach (var conversation in stored.Select(e => e.Activity.Conversation!.Id!).Distinct())
         {
-            feed.Publish(group.Key, group.ToList());
+            feed.Publish(conversation);
         }
     }
 
@@ -117,6 +117,42 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
         {
             throw BlobFailures.Unavailable($"Reading the transcript of '{conversationId}' from blob container '{container.Name}'", e);
+        }
+    }
+
+    /// <summary>Lists the whole container (names only: a conversation's first blob name holds when it started, and
+    /// listings come in name order), then downloads the conversations that started in the period.</summary>
+    public async Task<IReadOnlyList<StoredConversation>> ConversationsStartedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var started = new List<List<string>>();
+            string? prefix = null;
+            var inPeriod = false;
+            await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+            {
+                var folder = blob.Name[..(blob.Name.IndexOf('/', blob.Name.IndexOf('/') + 1) + 1)];
+                if (folder != prefix)
+                {
+                    prefix = folder;
+                    var at = new DateTimeOffset(long.Parse(blob.Name.AsSpan(folder.Length, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture), TimeSpan.Zero);
+                    inPeriod = at >= from && at < to;
+                    if (inPeriod)
+                    {
+                        started.Add([]);
+                    }
+                }
+                if (inPeriod)
+                {
+                    started[^1].Add(blob.Name);
+                }
+            }
+            var conversations = await Task.WhenAll(started.Select(async names => await Task.WhenAll(names.Select(n => DownloadAsync(n, cancellationToken)))));
+            return conversations.Select(a => new StoredConversation(a[0].ChannelId ?? "", a[0].Conversation!.Id!, a)).ToList();
+        }
+        catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
+        {
+            throw BlobFailures.Unavailable($"Reading the transcripts in blob container '{container.Name}'", e);
         }
     }
 

@@ -5,14 +5,8 @@ using SupportBot.Storage;
 
 namespace SupportBot.Admin.Versions;
 
-/// <summary>A published playbook: never changed once written. A rollback publishes an earlier one again as a new
-/// version, so the history says who switched back and when.</summary>
-public sealed record PlaybookVersion(int Number, string PublishedBy, DateTimeOffset PublishedAt, string Note, IReadOnlyList<PlaybookChange> Changes)
-{
-    public string Json { get; init; } = "";
-}
-
-public sealed class PlaybookVersions(SqliteDatabase database, TimeProvider clock)
+/// <summary>The versions in the SQLite file; a new number is taken inside the database's single writer.</summary>
+public sealed class SqlitePlaybookVersions(SqliteDatabase database, TimeProvider clock) : IPlaybookVersions
 {
     private const string Columns = "number, published_by, published_at, note, diff, json";
 
@@ -25,8 +19,6 @@ public sealed class PlaybookVersions(SqliteDatabase database, TimeProvider clock
     public async Task<PlaybookVersion?> LatestAsync(CancellationToken cancellationToken) =>
         (await QueryAsync($"SELECT {Columns} FROM playbook_version ORDER BY number DESC LIMIT 1", null, cancellationToken)).FirstOrDefault();
 
-    /// <summary>Adds the next version, its changes computed against the one before. <paramref name="startedWith"/> is
-    /// the playbook the server started with: the first publish records it as version 1, so it can be rolled back to.</summary>
     public Task<PlaybookVersion> AddAsync(string json, string publishedBy, string note, string startedWith) =>
         database.WriteAsync((connection, transaction) =>
         {

@@ -4,22 +4,10 @@ using SupportBot.Storage;
 
 namespace SupportBot.Admin.Drafts;
 
-/// <summary>The one draft every admin edits, as the JSON document they saved. Its revision is its ETag.</summary>
-public sealed record Draft(string Json, long Revision, string SavedBy, DateTimeOffset SavedAt)
+/// <summary>The draft in the SQLite file. The revision check runs inside the database's single writer, so of two
+/// concurrent saves the second is refused.</summary>
+public sealed class SqlitePlaybookDrafts(SqliteDatabase database, PlaybookHost live, TimeProvider clock) : IPlaybookDrafts
 {
-    public string ETag => $"\"{Revision.ToString(CultureInfo.InvariantCulture)}\"";
-
-    /// <summary>The revision an If-Match header names; null when it names none (or a weak or malformed tag).</summary>
-    public static long? RevisionOf(string? ifMatch) =>
-        ifMatch is { Length: > 2 } tag && tag[0] == '"' && tag[^1] == '"'
-        && long.TryParse(tag[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : null;
-}
-
-/// <summary>Reads and saves the draft. A save names the revision it was based on and succeeds only if that is still
-/// the latest, checked inside the database's single writer, so of two concurrent saves the second is refused.</summary>
-public sealed class PlaybookDrafts(SqliteDatabase database, PlaybookHost live, TimeProvider clock)
-{
-    /// <summary>The saved draft; before anyone saved one, the live playbook at revision 0.</summary>
     public async Task<Draft> GetAsync(CancellationToken cancellationToken)
     {
         await using var connection = database.OpenRead();
@@ -31,8 +19,6 @@ public sealed class PlaybookDrafts(SqliteDatabase database, PlaybookHost live, T
             : new Draft(live.CurrentJson, 0, "", DateTimeOffset.MinValue);
     }
 
-    /// <summary>Saves <paramref name="json"/> when the draft is still at <paramref name="basedOn"/>; null when someone
-    /// saved in between (the caller must reload and redo the change).</summary>
     public Task<Draft?> SaveAsync(string json, long basedOn, string savedBy) =>
         database.WriteAsync<Draft?>((connection, transaction) =>
         {
