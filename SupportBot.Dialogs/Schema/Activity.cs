@@ -62,6 +62,9 @@ public sealed class Activity
         InputHint = InputHints.AcceptingInput,
     };
 
+    /// <summary>A copy of this activity's own fields; what they point to (from, conversation, entities…) is shared.</summary>
+    public Activity ShallowCopy() => (Activity)MemberwiseClone();
+
     /// <summary>Removes "@Bot" from the text (Teams group chats and channels mention the bot to reach it).</summary>
     public void RemoveRecipientMention()
     {

@@ -35,9 +35,7 @@ public abstract class BotState(IStorage storage, string name)
         public string Key { get; } = key;
         public string? ETag { get; set; } = etag;
         public string? StoredJson { get; set; } = json;
-        public Dictionary<string, JsonElement> Raw { get; } = json is null
-            ? new(StringComparer.Ordinal)
-            : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json, BotJson.Options) ?? new(StringComparer.Ordinal);
+        public Dictionary<string, JsonElement> Raw { get; } = Parse(json);
         public Dictionary<string, object?> Live { get; } = new(StringComparer.Ordinal);
 
         public string ToJson()
@@ -52,6 +50,22 @@ public abstract class BotState(IStorage storage, string name)
                 merged[k] = v;
             }
             return JsonSerializer.Serialize(merged, BotJson.Options);
+        }
+
+        /// <summary>One document for the whole state, its properties shared out of it (a dictionary of elements
+        /// deserialised property by property copies each into a document of its own).</summary>
+        private static Dictionary<string, JsonElement> Parse(string? json)
+        {
+            var raw = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            if (json is not null)
+            {
+                // Anything but an object throws: a state that cannot be read must never be saved over as empty.
+                foreach (var property in JsonElement.Parse(json, new JsonDocumentOptions { MaxDepth = BotJson.Options.MaxDepth }).EnumerateObject())
+                {
+                    raw[property.Name] = property.Value;
+                }
+            }
+            return raw;
         }
     }
 }

@@ -25,7 +25,8 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
         {
             from.Role ??= RoleTypes.User;
         }
-        // Stored as it arrived: the bot may change the activity while it runs (mentions stripped, card submits as text).
+        // Stored as it arrived: the bot may change the activity's text while it runs (mentions stripped, card submits as
+        // text), not what its fields point to (only a reply without a sender shares the bot's account and marks its role).
         var received = Redacted(incoming, copy: true);
         var turnStore = logger as ITurnStore;
         var state = turnStore is null ? null : new DeferredStateWrite(turnStore.CanCommit);
@@ -103,7 +104,7 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
         {
             return activity;
         }
-        var clone = BotJson.Clone(activity);
+        var clone = activity.ShallowCopy();
         clone.Text = text;
         return clone;
     }

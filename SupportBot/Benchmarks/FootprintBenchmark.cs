@@ -84,7 +84,18 @@ public static class FootprintBenchmark
         }
     }
 
+    /// <summary>In conversations of 100 messages: one conversation may post 120 a minute (DirectLine:ActivitiesPerMinute).</summary>
     private static async Task<List<double>> DirectLineLatencyAsync(HttpClient http, string baseUrl, int messages)
+    {
+        var latencies = new List<double>();
+        for (var sent = 0; sent < messages; sent += 100)
+        {
+            latencies.AddRange(await ConversationLatencyAsync(http, baseUrl, Math.Min(100, messages - sent)));
+        }
+        return latencies;
+    }
+
+    private static async Task<List<double>> ConversationLatencyAsync(HttpClient http, string baseUrl, int messages)
     {
         using var tokenResponse = await http.PostAsJsonAsync(baseUrl + "api/token", new { user = new { name = "Jane" } });
         var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
@@ -151,6 +162,10 @@ public static class FootprintBenchmark
             };
             post.Headers.Authorization = new("Bearer", token);
             using var posted = await http.SendAsync(post);
+            if (!posted.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Direct Line post {i + 1} answered {(int)posted.StatusCode}: {await posted.Content.ReadAsStringAsync()}");
+            }
             var activityId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
             var arrived = await ReplyTo(activityId).Task.WaitAsync(TimeSpan.FromSeconds(10));
             latencies.Add((arrived - sent).TotalMilliseconds);

@@ -19,7 +19,7 @@ public static class LoadBenchmark
     private sealed record Measurement(string Target, int Round, int Concurrency, LoadResult Result, double CpuMsPerTurn, string LoadAverage);
 
     private const string Usage = "usage: SupportBot benchmark load [--rounds 3] [--concurrency 1,8,32,128] [--seconds 5] [--rampup 1] [--warmup 20] " +
-        "[--targets ceiling,sqlite,memory,js] [--focus 32] [--out report.md] [--baseline other-build/SupportBot.dll]";
+        "[--targets ceiling,sqlite,memory,blob,js] [--focus 32] [--out report.md] [--baseline other-build/SupportBot.dll]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -38,6 +38,7 @@ public static class LoadBenchmark
 
         var dll = typeof(LoadBenchmark).Assembly.Location;
         var workRoot = Directory.CreateTempSubdirectory("supportbot-load-").FullName;
+        var azuritePort = FreePort();
         var all = new Dictionary<string, Target>
         {
             ["ceiling"] = new("ceiling", "Ceiling: bare Kestrel echo", ConversationScript.Echo,
@@ -46,7 +47,10 @@ public static class LoadBenchmark
                 (port, dir) => Dotnet(dll, "--urls", Url(port), "--contentRoot", ContentRoot(), "--Storage:DataDirectory", dir, "--Storage:Provider", "Sqlite", "--Logging:LogLevel:Default", "Warning")),
             ["memory"] = new("memory", "SupportBot, memory state", ConversationScript.Support,
                 (port, dir) => Dotnet(dll, "--urls", Url(port), "--contentRoot", ContentRoot(), "--Storage:DataDirectory", dir, "--Storage:Provider", "Memory", "--Logging:LogLevel:Default", "Warning")),
-            ["js"] = new("js", "Bot Framework JS SDK 4.23.3", ConversationScript.Support, (port, _) => Node(port)),
+            ["blob"] = new("blob", "SupportBot, Blob state (Azurite)", ConversationScript.Support,
+                (port, dir) => Dotnet(dll, "--urls", Url(port), "--contentRoot", ContentRoot(), "--Storage:DataDirectory", dir, "--Storage:Provider", "Blob",
+                    "--Storage:Blob:ConnectionString", NodePeers.AzuriteConnectionString(azuritePort), "--Logging:LogLevel:Default", "Warning")),
+            ["js"] = new("js", "Bot Framework JS SDK 4.23.3", ConversationScript.Support, (port, _) => NodePeers.JsSdkBot(port)),
         };
         if (options.Baseline is { } baseline)
         {
@@ -66,22 +70,28 @@ public static class LoadBenchmark
             $"{options.Seconds} s measured after {options.RampUp} s ramp-up per measurement; {options.WarmUp} s warm-up per target");
 
         var running = new List<(Target Target, Process Process, LoadGenerator Generator, HttpClient Http, StringBuilder Log)>();
+        Process? azurite = null;
         void StopAll()
         {
             foreach (var (_, process, _, http, _) in running)
             {
                 http.Dispose();
-                try
+                Stop(process);
+            }
+            Stop(azurite);
+        }
+        static void Stop(Process? process)
+        {
+            try
+            {
+                if (process is { HasExited: false })
                 {
-                    if (!process.HasExited)
-                    {
-                        process.Kill(entireProcessTree: true);
-                        process.WaitForExit(5000);
-                    }
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(5000);
                 }
-                catch (InvalidOperationException)
-                {
-                }
+            }
+            catch (InvalidOperationException)
+            {
             }
         }
         Console.CancelKeyPress += (_, _) => StopAll();
@@ -89,9 +99,23 @@ public static class LoadBenchmark
         {
             foreach (var target in targets)
             {
-                if (target.Name == "js" && !EnsureJsBot())
+                if (target.Name == "js" && !NodePeers.EnsureInstalled("js-sdk-bot", "botbuilder-dialogs"))
                 {
                     return 1;
+                }
+                if (target.Name == "blob")
+                {
+                    // The storage the blob target talks to, on this machine too (its CPU is not in the target's figure).
+                    if (!NodePeers.EnsureInstalled("azurite", "azurite"))
+                    {
+                        return 1;
+                    }
+                    azurite = Process.Start(NodePeers.Azurite(azuritePort, Directory.CreateDirectory(Path.Combine(workRoot, "azurite")).FullName))!;
+                    azurite.OutputDataReceived += (_, _) => { };
+                    azurite.ErrorDataReceived += (_, _) => { };
+                    azurite.BeginOutputReadLine();
+                    azurite.BeginErrorReadLine();
+                    await NodePeers.WaitListeningAsync(azuritePort, azurite);
                 }
                 var port = FreePort();
                 var dir = Directory.CreateDirectory(Path.Combine(workRoot, target.Name)).FullName;
@@ -231,6 +255,10 @@ public static class LoadBenchmark
             {
                 text.AppendLine($"- (memory state / SQLite state throughput = {Median("memory", focus).Tps / sqlite.Tps:F2})");
             }
+            if (names.Contains("blob"))
+            {
+                text.AppendLine($"- (Blob state on Azurite / SQLite state throughput = {Median("blob", focus).Tps / sqlite.Tps:F2})");
+            }
             text.AppendLine();
         }
 
@@ -256,6 +284,9 @@ public static class LoadBenchmark
         }
         text.AppendLine();
 
+        text.AppendLine(Chart("turns/s", "F0", options.Concurrency, targets, (t, c) => Median(t, c).Tps));
+        text.AppendLine(Chart("p99 latency in ms", "F2", options.Concurrency, targets, (t, c) => Median(t, c).P99));
+
         var failures = measurements.Where(m => m.Result.FailureCount > 0).ToList();
         text.AppendLine(failures.Count == 0 ? "Failures: none." : "Failures:");
         foreach (var m in failures)
@@ -274,13 +305,32 @@ public static class LoadBenchmark
         return text.ToString();
     }
 
+    /// <summary>A text bar chart of one median against concurrency, every target on the same linear scale.</summary>
+    private static string Chart(string what, string format, int[] concurrency, List<Target> targets, Func<string, int, double> median)
+    {
+        const int Width = 60;
+        var max = concurrency.SelectMany(c => targets.Select(t => median(t.Name, c))).Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        var label = targets.Max(t => t.Label.Length);
+        var chart = new StringBuilder().AppendLine("```").AppendLine($"{what}, median of the rounds (each █ = {(max / Width).ToString(format, CultureInfo.InvariantCulture)})");
+        foreach (var c in concurrency)
+        {
+            foreach (var target in targets)
+            {
+                var value = median(target.Name, c);
+                var bar = double.IsFinite(value) ? new string('█', Math.Max(1, (int)Math.Round(value / max * Width))) : "";
+                chart.AppendLine(CultureInfo.InvariantCulture, $"{(target == targets[0] ? $"c={c}" : ""),-6} {target.Label.PadRight(label)} {bar} {value.ToString(format, CultureInfo.InvariantCulture)}");
+            }
+        }
+        return chart.AppendLine("```").ToString();
+    }
+
     private sealed record Summary(double Tps, double P50, double P90, double P99, double Cpu, int Failures, int Turns, double[] Rounds);
 
     private static Options Parse(string[] args)
     {
         // 20 s of warm-up: on 2 cores the .NET tiered compiler keeps recompiling SupportBot's hot paths for about 20 s
         // of load, and its background thread would otherwise take CPU from whichever target is measured next.
-        var options = new Options(3, [1, 8, 32, 128], 5, 1, 20, ["ceiling", "sqlite", "memory", "js"], null, 32, null);
+        var options = new Options(3, [1, 8, 32, 128], 5, 1, 20, ["ceiling", "sqlite", "memory", "blob", "js"], null, 32, null);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -319,31 +369,6 @@ public static class LoadBenchmark
         return start;
     }
 
-    private static ProcessStartInfo Node(int port)
-    {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = JsBotFolder(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("index.js");
-        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        start.Environment["NODE_ENV"] = "production";
-        return start;
-    }
-
-    /// <summary>The JS SDK bot's folder in the source tree, found from the build output upwards.</summary>
-    private static string JsBotFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "Benchmarks", "js-sdk-bot"), Path.Combine(dir.FullName, "SupportBot", "Benchmarks", "js-sdk-bot") })
-            {
-                if (File.Exists(Path.Combine(candidate, "index.js")))
-                {
-                    return candidate;
-                }
-            }
-        }
-        throw new InvalidOperationException($"SupportBot/Benchmarks/js-sdk-bot was not found above {AppContext.BaseDirectory}");
-    }
-
     /// <summary>The SupportBot project folder when running from its build output (so wwwroot is there, as in a
     /// published app); otherwise the build output itself.</summary>
     internal static string ContentRoot()
@@ -356,30 +381,6 @@ public static class LoadBenchmark
             }
         }
         return AppContext.BaseDirectory;
-    }
-
-    private static bool EnsureJsBot()
-    {
-        var folder = JsBotFolder();
-        if (Directory.Exists(Path.Combine(folder, "node_modules", "botbuilder-dialogs")))
-        {
-            return true;
-        }
-        Console.WriteLine($"npm install in {folder}");
-        var start = new ProcessStartInfo("npm") { WorkingDirectory = folder, UseShellExecute = false };
-        start.ArgumentList.Add("install");
-        start.ArgumentList.Add("--no-audit");
-        start.ArgumentList.Add("--no-fund");
-        // botbuilder-dialogs' postinstall runs `npx rimraf`, which must be allowed to fetch rimraf.
-        start.Environment["npm_config_yes"] = "true";
-        using var npm = Process.Start(start)!;
-        npm.WaitForExit();
-        if (npm.ExitCode != 0)
-        {
-            Console.Error.WriteLine($"npm install failed with exit code {npm.ExitCode}");
-            return false;
-        }
-        return true;
     }
 
     internal static async Task WaitHealthyAsync(HttpClient http, Uri health, Process process, StringBuilder log)

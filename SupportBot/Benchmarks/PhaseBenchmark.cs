@@ -80,13 +80,18 @@ public static class PhaseBenchmark
         var transcript = new TimedTranscript(new SqliteTranscriptStore(database, new TranscriptFeed()));
         var sqlite = await TurnsAsync(storage, transcript, playbooks, conversations, script);
         Row("whole turn, SQLite state + SQLite transcript", sqlite.Turn, "as the server runs it, without HTTP");
-        Row("  SQLite state read (conversation + user)", storage.Reads, "one call per turn");
+        Row("  SQLite state read (conversation + user)", storage.Reads, $"{storage.Reads.Count / (double)sqlite.Turn.Count:F2} calls per turn");
         if (storage.Writes.Count > 0)
         {
             Row("  SQLite state write on its own", storage.Writes, $"{storage.Writes.Count / (double)sqlite.Turn.Count:F1} calls per turn (state goes with the transcript)");
         }
         Row("  SQLite commit: transcript + state changes", transcript.Writes,
             $"{transcript.Writes.Count / (double)sqlite.Turn.Count:F1} calls per turn (the incoming activity, its replies, the turn's state)");
+        // The target: one read, and at most one write per state object that changed.
+        Console.WriteLine();
+        Console.WriteLine(($"storage operations per turn (SQLite, {sqlite.Turn.Count} turns): {storage.Reads.Count / (double)sqlite.Turn.Count:F2} state reads " +
+            $"({storage.KeysRead / (double)Math.Max(1, storage.Reads.Count):F1} keys each), {(storage.Writes.Count + transcript.Writes.Count) / (double)sqlite.Turn.Count:F2} commits, " +
+            $"{(storage.KeysWritten + transcript.KeysWritten) / (double)sqlite.Turn.Count:F2} state objects written of 2 read (only those that changed)"));
         var perTurn = new[]
         {
             ("state read", storage.Reads.Sum / sqlite.Turn.Count),
@@ -245,11 +250,14 @@ public static class PhaseBenchmark
 
         public Samples Reads { get; } = new();
         public Samples Writes { get; } = new();
+        public int KeysRead { get; private set; }
+        public int KeysWritten { get; private set; }
 
         public void Reset()
         {
             Reads.Clear();
             Writes.Clear();
+            KeysRead = KeysWritten = 0;
         }
 
         public async Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -257,6 +265,7 @@ public static class PhaseBenchmark
             var start = Stopwatch.GetTimestamp();
             var result = await inner.ReadAsync(keys, cancellationToken);
             Reads.Add(start);
+            KeysRead += keys.Count;
             return result;
         }
 
@@ -265,6 +274,7 @@ public static class PhaseBenchmark
             var start = Stopwatch.GetTimestamp();
             var result = await inner.WriteAsync(changes, cancellationToken);
             Writes.Add(start);
+            KeysWritten += changes.Count;
             return result;
         }
 
@@ -275,8 +285,13 @@ public static class PhaseBenchmark
     private sealed class TimedTranscript(ITurnStore inner) : ITurnStore
     {
         public Samples Writes { get; } = new();
+        public int KeysWritten { get; private set; }
 
-        public void Reset() => Writes.Clear();
+        public void Reset()
+        {
+            Writes.Clear();
+            KeysWritten = 0;
+        }
 
         public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
         {
@@ -293,6 +308,7 @@ public static class PhaseBenchmark
             var start = Stopwatch.GetTimestamp();
             var etags = await inner.CommitTurnAsync(((TimedStorage)storage).Inner, changes, activities, cancellationToken);
             Writes.Add(start);
+            KeysWritten += changes.Count;
             return etags;
         }
     }

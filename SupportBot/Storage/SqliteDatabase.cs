@@ -1,15 +1,18 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using SupportBot.Dialogs.State;
 
 namespace SupportBot.Storage;
 
-/// <summary>The embedded database file. Reads use pooled connections; every write goes through one writer that
-/// commits the writes of all turns waiting at that moment in a single transaction (group commit), each in its own
-/// savepoint so one turn's conflict never undoes another's. A write's task completes only after its commit.</summary>
+/// <summary>The embedded database file. Reads use pooled connections (the state read every turn makes uses a small pool
+/// of its own, whose statements stay compiled); every write goes through one writer that commits the writes of all
+/// turns waiting at that moment in a single transaction (group commit), each in its own savepoint so one turn's
+/// conflict never undoes another's. A write's task completes only after its commit.</summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+    private const int MaxIdleReaders = 8;
 
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -97,6 +100,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writeLoop;
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal); // the writer's only
+    private readonly ConcurrentBag<PreparedReader> _readers = [];
 
     public SqliteDatabase(string path)
     {
@@ -119,6 +123,27 @@ public sealed class SqliteDatabase : IAsyncDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return connection;
+    }
+
+    /// <summary>Runs <paramref name="read"/> on a reader connection whose commands stay compiled between reads (the
+    /// state read runs every turn; compiling its SQL was a visible share of a turn). A reader that failed is closed.</summary>
+    internal T Read<T>(Func<PreparedReader, T> read)
+    {
+        var reader = _readers.TryTake(out var idle) ? idle : new PreparedReader(OpenRead());
+        try
+        {
+            var result = read(reader);
+            if (_readers.Count < MaxIdleReaders)
+            {
+                _readers.Add(reader);
+                reader = null;
+            }
+            return result;
+        }
+        finally
+        {
+            reader?.Dispose();
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in the next group commit and answers its result once committed.
@@ -199,6 +224,10 @@ public sealed class SqliteDatabase : IAsyncDisposable
             await command.DisposeAsync();
         }
         await _writer.DisposeAsync();
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -206,6 +235,32 @@ public sealed class SqliteDatabase : IAsyncDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>A reader connection lent by <see cref="Read"/> with the commands it has compiled, by SQL text.</summary>
+    internal sealed class PreparedReader(SqliteConnection connection) : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        /// <summary>The command for <paramref name="sql"/>; parameters keep their last values.</summary>
+        public SqliteCommand Command(string sql)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                _commands[sql] = command = connection.CreateCommand();
+                command.CommandText = sql;
+            }
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+            connection.Dispose();
+        }
     }
 
     private abstract class Write

@@ -7,31 +7,37 @@ namespace SupportBot.Storage;
 /// <summary>Bot state in the embedded SQLite file, one row per key, every write checked against its ETag.</summary>
 public sealed class SqliteStorage(SqliteDatabase database) : IStorage
 {
-    public async Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, StoreItem>(StringComparer.Ordinal);
         if (keys.Count == 0)
         {
-            return found;
+            return Task.FromResult<IReadOnlyDictionary<string, StoreItem>>(new Dictionary<string, StoreItem>());
         }
         try
         {
-            await using var connection = database.OpenRead();
-            await using var command = connection.CreateCommand();
-            // One query for all the keys of a turn (its conversation and its user).
-            var names = keys.Select((k, i) => command.Parameters.AddWithValue($"$k{i}", k).ParameterName).ToList();
-            command.CommandText = $"SELECT key, json, etag FROM state WHERE key IN ({string.Join(", ", names)})";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            return Task.FromResult(database.Read<IReadOnlyDictionary<string, StoreItem>>(reader =>
             {
-                found[reader.GetString(0)] = new StoreItem(reader.GetString(1), reader.GetString(2));
-            }
+                // One query for all the keys of a turn (its conversation and its user).
+                var command = reader.Command($"SELECT key, json, etag FROM state WHERE key IN ({string.Join(", ", keys.Select((_, i) => $"$k{i}"))})");
+                var i = 0;
+                foreach (var key in keys)
+                {
+                    command.Bind($"$k{i++}", key);
+                }
+                var found = new Dictionary<string, StoreItem>(StringComparer.Ordinal);
+                using var rows = command.ExecuteReader();
+                while (rows.Read())
+                {
+                    found[rows.GetString(0)] = new StoreItem(rows.GetString(1), rows.GetString(2));
+                }
+                return found;
+            }));
         }
         catch (SqliteException e)
         {
-            throw new StorageUnavailableException($"Reading state from {database.Path} failed: {e.Message}", e);
+            return Task.FromException<IReadOnlyDictionary<string, StoreItem>>(
+                new StorageUnavailableException($"Reading state from {database.Path} failed: {e.Message}", e));
         }
-        return found;
     }
 
     public Task<IReadOnlyDictionary<string, string>> WriteAsync(IReadOnlyDictionary<string, StoreItem> changes, CancellationToken cancellationToken) =>
