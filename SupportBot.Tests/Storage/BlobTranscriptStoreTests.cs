@@ -74,4 +74,32 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
         Assert.False(store.IsWatermark("../x"));
         Assert.True(subscription.Reader.TryRead(out _), "the store woke the feed");
     }
+
+    [Fact]
+    public async Task An_activity_stored_with_a_name_before_one_already_sent_is_sent_late_not_never()
+    {
+        var store = new BlobTranscriptStore(await azurite.Server.NewContainerAsync(), new TranscriptFeed());
+        var now = DateTimeOffset.UtcNow;
+        Activity At(string text, TimeSpan offset)
+        {
+            var activity = Activities.Message(text, "dl-2", channelId: "webchat");
+            activity.Timestamp = now + offset;
+            return activity;
+        }
+        await store.LogActivitiesAsync([At("customer", TimeSpan.Zero)], default);
+        var first = await store.GetActivitiesAsync("dl-2", "", 100, default);
+
+        // Another instance, its clock 300 ms behind, stores the agent's reply; then this one stores the next message.
+        await store.LogActivitiesAsync([At("agent, from a slow clock", TimeSpan.FromMilliseconds(-300))], default);
+        var late = await store.GetActivitiesAsync("dl-2", first[^1].Watermark, 100, default);
+        await store.LogActivitiesAsync([At("customer again", TimeSpan.FromSeconds(1))], default);
+        var next = await store.GetActivitiesAsync("dl-2", late[^1].Watermark, 100, default);
+        var after = await store.GetActivitiesAsync("dl-2", next[^1].Watermark, 100, default);
+
+        Assert.Equal(["customer"], first.Select(e => e.Activity.Text));
+        Assert.Equal(["agent, from a slow clock"], late.Select(e => e.Activity.Text));
+        Assert.Equal(["customer again"], next.Select(e => e.Activity.Text));
+        Assert.Empty(after);
+        Assert.All(first.Concat(late).Concat(next), e => Assert.True(store.IsWatermark(e.Watermark), e.Watermark));
+    }
 }

@@ -34,7 +34,8 @@ public static class DirectLineStream
         }
 
         // The feed only says "something was stored": what to send always comes from the transcript store after the
-        // last watermark sent, so activities committed in any order by concurrent turns are sent once each, in order.
+        // last watermark sent, so activities committed in any order by concurrent turns are sent once each, in order
+        // (on Blob, one stored late under an earlier name comes when it is seen: see BlobTranscriptStore.Lookback).
         using var subscription = feed.Subscribe(conversationId);
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

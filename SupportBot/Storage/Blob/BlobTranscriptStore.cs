@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using Azure;
 using Azure.Storage.Blobs;
@@ -89,36 +91,68 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
         }
     }
 
-    /// <summary>The watermark is the name of the last blob sent, without its conversation folder.</summary>
-    public bool IsWatermark(string watermark) => watermark.Length == 0 || LeafPattern().IsMatch(watermark);
+    /// <summary>A blob's name is chosen from its writer's clock before it is stored, so an activity can appear with a
+    /// name before one already sent (another instance's clock a little behind, or a slower upload). So the watermark is
+    /// the last name sent plus a short hash of every name sent from the <see cref="Lookback"/> before it: anything
+    /// in that window not among them is sent late rather than never.</summary>
+    public static readonly TimeSpan Lookback = TimeSpan.FromSeconds(10);
+
+    public bool IsWatermark(string watermark) => watermark.Length == 0 || WatermarkPattern().IsMatch(watermark);
 
     public async Task<IReadOnlyList<TranscriptEntry>> GetActivitiesAsync(string conversationId, string watermark, int limit, CancellationToken cancellationToken)
     {
         try
         {
+            var parts = watermark.Split('.');
+            var last = parts[0];
+            var sentBefore = parts.Skip(1).ToHashSet(StringComparer.Ordinal);
             // A Direct Line conversation is under 'webchat' or 'directline' (what its client said it is); both are read.
-            var names = new List<(string Leaf, string Name)>();
+            var listed = new List<(string Leaf, string Name)>();
             foreach (var channel in WebChatChannels)
             {
                 var prefix = Prefix(channel, conversationId);
                 await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
                 {
-                    var leaf = blob.Name[prefix.Length..^".json".Length];
-                    if (string.CompareOrdinal(leaf, watermark) > 0)
-                    {
-                        names.Add((leaf, blob.Name));
-                    }
+                    listed.Add((blob.Name[prefix.Length..^".json".Length], blob.Name));
                 }
             }
-            var next = names.OrderBy(n => n.Leaf, StringComparer.Ordinal).Take(limit).ToList();
+            listed.Sort((a, b) => string.CompareOrdinal(a.Leaf, b.Leaf));
+            bool Sent(string leaf) => string.CompareOrdinal(leaf, last) switch
+            {
+                0 => true,
+                < 0 => TicksOf(leaf) < TicksOf(last) - Lookback.Ticks || sentBefore.Contains(Hash(leaf)),
+                _ => false,
+            };
+            var next = listed.Where(n => !Sent(n.Leaf)).Take(limit).ToList();
             var activities = await Task.WhenAll(next.Select(n => DownloadAsync(n.Name, cancellationToken)));
-            return next.Select((n, i) => new TranscriptEntry(n.Leaf, activities[i])).ToList();
+
+            // Each entry's watermark covers it and everything before it in the answer.
+            var entries = new List<TranscriptEntry>(next.Count);
+            var delivered = new HashSet<string>(StringComparer.Ordinal);
+            var newest = last;
+            for (var i = 0; i < next.Count; i++)
+            {
+                delivered.Add(next[i].Leaf);
+                if (string.CompareOrdinal(next[i].Leaf, newest) > 0)
+                {
+                    newest = next[i].Leaf;
+                }
+                var window = listed.Where(n => string.CompareOrdinal(n.Leaf, newest) <= 0 && TicksOf(n.Leaf) >= TicksOf(newest) - Lookback.Ticks
+                    && (delivered.Contains(n.Leaf) || Sent(n.Leaf)));
+                entries.Add(new TranscriptEntry(string.Join('.', window.Select(n => n.Leaf == newest ? null : Hash(n.Leaf)).Where(h => h is not null).Prepend(newest)), activities[i]));
+            }
+            return entries;
         }
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
         {
             throw BlobFailures.Unavailable($"Reading the transcript of '{conversationId}' from blob container '{container.Name}'", e);
         }
     }
+
+    private static long TicksOf(string leaf) => leaf.Length == 0 ? 0 : long.Parse(leaf.AsSpan(0, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    /// <summary>Eight hex digits: enough to tell apart the few names of one conversation's last seconds.</summary>
+    private static string Hash(string leaf) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(leaf)), 0, 4);
 
     /// <summary>Lists the whole container (names only: a conversation's first blob name holds when it started, and
     /// listings come in name order), then downloads the conversations that started in the period.</summary>
@@ -191,6 +225,6 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
         return BotJson.Deserialize<Activity>(content.Value.Content.ToString())!;
     }
 
-    [GeneratedRegex("^[0-9a-f]{16}-[A-Za-z0-9_~-]{1,240}$")]
-    private static partial Regex LeafPattern();
+    [GeneratedRegex("^[0-9a-f]{16}-[A-Za-z0-9_~-]{1,240}(\\.[0-9a-f]{8}){0,200}$")]
+    private static partial Regex WatermarkPattern();
 }
