@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Azure.Storage.Blobs;
 using SupportBot.Storage.Blob;
 using Xunit;
@@ -56,7 +55,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await AcceptsAsync())
+        while (!await Loopback.AcceptsAsync(Port))
         {
             Assert.False(_process.HasExited, $"Azurite exited with {(_process.HasExited ? _process.ExitCode : 0)}");
             Assert.True(DateTime.UtcNow < deadline, "Azurite did not listen within 30 s");
@@ -98,20 +97,6 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     /// <summary>A client with the same short timeouts and retries as the bot's.</summary>
     public BlobServiceClient Client() => new BlobStorageOptions { ConnectionString = ConnectionString }.Validate().CreateClient();
-
-    private async Task<bool> AcceptsAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(System.Net.IPAddress.Loopback, Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     public async ValueTask DisposeAsync() => await StopAsync();
 }

@@ -9,4 +9,19 @@ public static class Loopback
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>Whether a child process listens on <paramref name="port"/> yet.</summary>
+    public static async Task<bool> AcceptsAsync(int port)
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 }

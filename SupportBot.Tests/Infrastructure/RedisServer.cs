@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using Xunit;
 
 namespace SupportBot.Tests.Infrastructure;
@@ -37,7 +36,7 @@ public sealed class RedisServer : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await AcceptsAsync())
+        while (!await Loopback.AcceptsAsync(Port))
         {
             Assert.False(_process.HasExited, "redis-server exited; is Debian's redis-server installed (./test.sh installs it)?");
             Assert.True(DateTime.UtcNow < deadline, "redis-server did not listen within 15 s");
@@ -56,20 +55,6 @@ public sealed class RedisServer : IAsyncDisposable
         await process.WaitForExitAsync();
         process.Dispose();
         _process = null;
-    }
-
-    private async Task<bool> AcceptsAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(System.Net.IPAddress.Loopback, Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
