@@ -53,6 +53,25 @@ public sealed class RedisSettingTests
         Assert.Equal(1, most);
     }
 
+    [Fact]
+    public async Task A_hold_is_kept_while_its_work_runs_longer_than_its_time()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var options = new RedisOptions { ConnectionString = redis.ConnectionString }.Validate();
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisLink>.Instance;
+        await using var one = new RedisLink(options, logger);
+        await using var two = new RedisLink(options, logger);
+
+        var held = await one.OneAtATimeAsync("slow", TimeSpan.FromSeconds(1), CancellationToken.None);
+        var waiting = two.OneAtATimeAsync("slow", TimeSpan.FromSeconds(1), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three times the hold's time: it would have lapsed unrenewed
+        var tookItMeanwhile = waiting.IsCompleted;
+        await held.DisposeAsync();
+        await using var next = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(tookItMeanwhile);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))

@@ -49,12 +49,20 @@ public sealed class RedisLink : IAsyncDisposable
             var bar = text.IndexOf('|', StringComparison.Ordinal);
             if (bar > 0 && text[..bar] != Instance)
             {
-                await handler(text[(bar + 1)..]);
+                try
+                {
+                    await handler(text[(bar + 1)..]);
+                }
+                catch (Exception e)
+                {
+                    // Runs on the client's own thread with nobody to catch it: a failure here must not end the process.
+                    _logger.LogError(e, "Handling a signal on {Channel} failed", channel);
+                }
             }
         });
 
-    /// <summary>Waits until no other instance holds <paramref name="name"/>, then holds it until disposed (or for
-    /// <paramref name="longest"/>, should this process die). With Redis unreachable it answers at once: the work runs
+    /// <summary>Waits until no other instance holds <paramref name="name"/>, then holds it until disposed, renewing it
+    /// while the work runs (should this process die, it lapses after <paramref name="longest"/>). With Redis unreachable it answers at once: the work runs
     /// here regardless, which is right for a single instance and at worst doubled with several.</summary>
     public async Task<IAsyncDisposable> OneAtATimeAsync(string name, TimeSpan longest, CancellationToken cancellationToken)
     {
@@ -72,8 +80,13 @@ public sealed class RedisLink : IAsyncDisposable
             _logger.LogWarning("Redis is unreachable; {Name} runs without checking the other instances: {Error}", name, e.Message);
             return new Held(null);
         }
+        var working = new CancellationTokenSource();
+        var renewing = RenewAsync(key, token, longest, working.Token);
         return new Held(async () =>
         {
+            await working.CancelAsync();
+            await renewing;
+            working.Dispose();
             try
             {
                 await Database.LockReleaseAsync(key, token);
@@ -83,6 +96,25 @@ public sealed class RedisLink : IAsyncDisposable
                 // it expires by itself
             }
         });
+    }
+
+    private async Task RenewAsync(RedisKey key, string token, TimeSpan longest, CancellationToken working)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(longest / 3, working);
+                await Database.LockExtendAsync(key, token, longest);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (IsOutage(e))
+        {
+            _logger.LogWarning("Redis is unreachable; the hold on {Key} may lapse while its work runs: {Error}", (string?)key, e.Message);
+        }
     }
 
     private sealed class Held(Func<Task>? release) : IAsyncDisposable
