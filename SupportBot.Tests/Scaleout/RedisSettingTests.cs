@@ -62,9 +62,10 @@ public sealed class RedisSettingTests
         await using var one = new RedisLink(options, logger);
         await using var two = new RedisLink(options, logger);
 
-        var held = await one.OneAtATimeAsync("slow", TimeSpan.FromSeconds(1), CancellationToken.None);
-        var waiting = two.OneAtATimeAsync("slow", TimeSpan.FromSeconds(1), CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // three times the hold's time: it would have lapsed unrenewed
+        // Renewed every third of its time: seconds of margin, so a loaded machine's late timers do not let it lapse.
+        var held = await one.OneAtATimeAsync("slow", TimeSpan.FromSeconds(4), CancellationToken.None);
+        var waiting = two.OneAtATimeAsync("slow", TimeSpan.FromSeconds(4), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(10)); // two and a half times the hold's time: it would have lapsed unrenewed
         var tookItMeanwhile = waiting.IsCompleted;
         await held.DisposeAsync();
         await using var next = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
