@@ -38,7 +38,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>Starts Azurite again on the same port and data folder (after <see cref="StopAsync"/>).</summary>
     public async Task RestartAsync()
     {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = NodePeer.Folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = NodePeer.Folder };
         foreach (var arg in new[]
                  {
                      Path.Combine("node_modules", "azurite", "dist", "src", "blob", "main.js"),
@@ -49,18 +49,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             start.ArgumentList.Add(arg);
         }
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await Loopback.AcceptsAsync(Port))
-        {
-            Assert.False(_process.HasExited, $"Azurite exited with {(_process.HasExited ? _process.ExitCode : 0)}");
-            Assert.True(DateTime.UtcNow < deadline, "Azurite did not listen within 30 s");
-            await Task.Delay(100);
-        }
+        _process = await Loopback.StartListeningAsync(start, Port, TimeSpan.FromSeconds(30), "Azurite exited");
     }
 
     /// <summary>Stops Azurite the way an operator would (SIGTERM), so it saves what it holds to its data folder.</summary>

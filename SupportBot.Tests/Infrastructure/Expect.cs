@@ -40,4 +40,16 @@ public static class Expect
         Assert.Null(reply.SuggestedActions);
         Assert.DoesNotMatch(@"^(Is|Are|Do|Did|Does|Can|Could you confirm|Would you like)\b", question);
     }
+
+    /// <summary>Of Alice and Bob accepting one conversation at once exactly one wins, the other is told who, and the
+    /// customer hears the winner join.</summary>
+    public static async Task OneAcceptWinsAsync(System.Net.Http.HttpResponseMessage alicesAnswer, System.Net.Http.HttpResponseMessage bobsAnswer, DirectLineClient customer)
+    {
+        HttpResponseMessage[] answers = [alicesAnswer, bobsAnswer];
+        Assert.Equal([System.Net.HttpStatusCode.OK, System.Net.HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        var loser = answers.Single(a => a.StatusCode == System.Net.HttpStatusCode.Conflict);
+        var winner = loser == alicesAnswer ? "Bob" : "Alice";
+        Assert.Contains($"{winner} accepted this conversation first", await loser.Content.ReadAsStringAsync());
+        await customer.WaitForMessageAsync($"{winner} from our team has joined");
+    }
 }

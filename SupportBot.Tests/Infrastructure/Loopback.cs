@@ -24,4 +24,26 @@ public static class Loopback
             return false;
         }
     }
+
+    /// <summary>Starts a child process (its output drained so it never blocks on a full pipe) and waits until it
+    /// listens on <paramref name="port"/>; fails the test saying <paramref name="exited"/> if it stops first.</summary>
+    public static async Task<System.Diagnostics.Process> StartListeningAsync(System.Diagnostics.ProcessStartInfo start, int port, TimeSpan within, string exited)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        var process = System.Diagnostics.Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + within;
+        while (!await AcceptsAsync(port))
+        {
+            Xunit.Assert.False(process.HasExited, $"{exited} (exit code {(process.HasExited ? process.ExitCode : 0)})");
+            Xunit.Assert.True(DateTime.UtcNow < deadline, $"{start.FileName} did not listen on {port} within {within.TotalSeconds} s");
+            await Task.Delay(50);
+        }
+        return process;
+    }
 }

@@ -25,23 +25,12 @@ public sealed class RedisServer : IAsyncDisposable
 
     public async Task RestartAsync()
     {
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("redis-server");
         foreach (var arg in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
         {
             start.ArgumentList.Add(arg);
         }
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await Loopback.AcceptsAsync(Port))
-        {
-            Assert.False(_process.HasExited, "redis-server exited; is Debian's redis-server installed (./test.sh installs it)?");
-            Assert.True(DateTime.UtcNow < deadline, "redis-server did not listen within 15 s");
-            await Task.Delay(50);
-        }
+        _process = await Loopback.StartListeningAsync(start, Port, TimeSpan.FromSeconds(15), "redis-server exited; is Debian's redis-server installed (./test.sh installs it)?");
     }
 
     /// <summary>Kills Redis outright, as a crash or a network cut looks to the bot.</summary>
