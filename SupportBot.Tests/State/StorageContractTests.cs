@@ -83,6 +83,36 @@ public sealed class StorageContractTests(AzuriteFixture azurite)
         Assert.Equal("""{"step":2}""", read["webchat/conversations/c1"].Json);
     }
 
+    [Fact]
+    public async Task Sqlite_state_remembered_in_memory_gives_way_to_what_another_writer_committed()
+    {
+        var path = Path.Combine(TempFolder.Create("storage"), "test.db");
+        var mine = new SqliteStorage(new SqliteDatabase(path));
+        var other = new SqliteStorage(new SqliteDatabase(path));
+        var created = await mine.WriteAsync(Changes(("k", """{"n":1}""", null)), default);
+        await other.WriteAsync(Changes(("k", """{"n":2}""", created["k"])), default);
+
+        // What this process remembers is stale, but a write on it cannot win: the file's ETag decides.
+        var remembered = await mine.ReadAsync(["k"], default);
+        await Assert.ThrowsAsync<StorageConflictException>(() => mine.WriteAsync(Changes(("k", """{"n":3}""", remembered["k"].ETag)), default));
+
+        Assert.Equal("""{"n":2}""", (await mine.ReadAsync(["k"], default))["k"].Json);
+    }
+
+    [Fact]
+    public async Task Sqlite_state_reads_stay_right_for_more_keys_than_are_remembered()
+    {
+        var storage = new SqliteStorage(new SqliteDatabase(Path.Combine(TempFolder.Create("storage"), "test.db")));
+        var keys = Enumerable.Range(0, 3 * RecentState.GenerationSize).Select(i => $"k{i}").ToList();
+        var etags = await storage.WriteAsync(Changes(keys.Select(k => (k, $$"""{"key":"{{k}}"}""", (string?)null)).ToArray()), default);
+        var updated = await storage.WriteAsync(Changes(("k0", """{"key":"k0","n":2}""", etags["k0"])), default);
+
+        var read = await storage.ReadAsync(keys, default);
+
+        Assert.All(keys.Skip(1), k => Assert.Equal((etags[k], $$"""{"key":"{{k}}"}"""), (read[k].ETag, read[k].Json)));
+        Assert.Equal(updated["k0"], read["k0"].ETag);
+    }
+
     private static Dictionary<string, StoreItem> Changes(params (string Key, string Json, string? ETag)[] items) =>
         items.ToDictionary(i => i.Key, i => new StoreItem(i.Json, i.ETag));
 }

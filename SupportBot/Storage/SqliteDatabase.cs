@@ -28,7 +28,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
             timestamp TEXT NOT NULL,
             json TEXT NOT NULL,
             UNIQUE (conversation_id, activity_id));
-        CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript (conversation_id, seq);
+        -- The unique index also serves a conversation's reads (sorted by seq after): a second index cost every
+        -- stored activity another random page write, and a conversation has tens of rows, not thousands.
+        DROP INDEX IF EXISTS transcript_by_conversation;
         CREATE TABLE IF NOT EXISTS directline_conversation (
             id TEXT PRIMARY KEY,
             user_id TEXT,
@@ -101,6 +103,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly Task _writeLoop;
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal); // the writer's only
     private readonly ConcurrentBag<PreparedReader> _readers = [];
+    private Write? _running; // the write whose work runs now, on the writer
 
     public SqliteDatabase(string path)
     {
@@ -116,6 +119,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     public string Path { get; }
+
+    /// <summary>The state rows last committed or read here, kept by <see cref="SqliteStorage"/>.</summary>
+    internal RecentState RecentState { get; } = new();
 
     /// <summary>A pooled connection for reading (WAL readers never wait for the writer).</summary>
     public SqliteConnection OpenRead()
@@ -159,6 +165,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return write.Completion.Task;
     }
 
+    /// <summary>Inside a write: runs <paramref name="action"/> on the writer once that write is committed, before any
+    /// later write runs (so in commit order), and never if it was undone.</summary>
+    public void AfterCommit(Action action)
+    {
+        var write = _running ?? throw new InvalidOperationException("AfterCommit belongs inside WriteAsync.");
+        (write.AfterCommit ??= []).Add(action);
+    }
+
     /// <summary>A command on the writer connection for a write's own statements: compiled by SQLite once and reused
     /// by every later write with the same text. Only inside a write; parameters keep their last values.</summary>
     public SqliteCommand Command(SqliteTransaction transaction, string sql)
@@ -191,6 +205,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 foreach (var write in batch)
                 {
                     Command(transaction, "SAVEPOINT w").ExecuteNonQuery();
+                    _running = write;
                     try
                     {
                         write.Run(_writer, transaction);
@@ -202,9 +217,20 @@ public sealed class SqliteDatabase : IAsyncDisposable
                         Command(transaction, "RELEASE w").ExecuteNonQuery();
                         write.Failed = e is SqliteException ? new StorageUnavailableException($"Writing to {Path} failed: {e.Message}", e) : e;
                     }
+                    finally
+                    {
+                        _running = null;
+                    }
                 }
                 transaction.Commit();
-                batch.ForEach(w => w.Complete());
+                foreach (var write in batch)
+                {
+                    if (write.Failed is null)
+                    {
+                        write.AfterCommit?.ForEach(action => action());
+                    }
+                    write.Complete();
+                }
             }
             catch (Exception e)
             {
@@ -266,6 +292,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private abstract class Write
     {
         public Exception? Failed { get; set; }
+
+        public List<Action>? AfterCommit { get; set; }
 
         public abstract void Run(SqliteConnection connection, SqliteTransaction transaction);
 

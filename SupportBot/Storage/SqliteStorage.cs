@@ -9,10 +9,21 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
 {
     public Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
-        if (keys.Count == 0)
+        var recent = database.RecentState;
+        var found = new Dictionary<string, StoreItem>(keys.Count, StringComparer.Ordinal);
+        foreach (var key in keys)
         {
-            return Task.FromResult<IReadOnlyDictionary<string, StoreItem>>(new Dictionary<string, StoreItem>());
+            if (!recent.TryGet(key, out var item))
+            {
+                return ReadFromFile(keys);
+            }
+            found[key] = item;
         }
+        return Task.FromResult<IReadOnlyDictionary<string, StoreItem>>(found);
+    }
+
+    private Task<IReadOnlyDictionary<string, StoreItem>> ReadFromFile(IReadOnlyCollection<string> keys)
+    {
         try
         {
             return Task.FromResult(database.Read<IReadOnlyDictionary<string, StoreItem>>(reader =>
@@ -28,7 +39,9 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
                 using var rows = command.ExecuteReader();
                 while (rows.Read())
                 {
-                    found[rows.GetString(0)] = new StoreItem(rows.GetString(1), rows.GetString(2));
+                    var item = new StoreItem(rows.GetString(1), rows.GetString(2));
+                    found[rows.GetString(0)] = item;
+                    database.RecentState.Read(rows.GetString(0), item);
                 }
                 return found;
             }));
@@ -66,9 +79,12 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
             }
             if (command.ExecuteNonQuery() != 1)
             {
+                database.RecentState.Forget(key); // what this process knew is out of date: the re-run reads the file
                 throw new StorageConflictException(key);
             }
             etags[key] = etag;
+            var committed = new StoreItem(item.Json, etag);
+            database.AfterCommit(() => database.RecentState.Committed(key, committed));
         }
         return etags;
     }
@@ -80,6 +96,7 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
             foreach (var key in keys)
             {
                 command.Bind("$key", key).ExecuteNonQuery();
+                database.AfterCommit(() => database.RecentState.Forget(key));
             }
             return true;
         });
