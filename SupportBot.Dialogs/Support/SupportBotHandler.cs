@@ -55,7 +55,7 @@ public sealed class SupportBotHandler : ActivityHandler
             // gets them again, with the same ids; through the connector they were sent (or kept as undelivered).
             if (context.Activity.DeliveryMode == DeliveryModes.ExpectReplies)
             {
-                foreach (var reply in last.Replies.Deserialize<List<Activity>>(BotJson.Options) ?? [])
+                foreach (var reply in last.Replies?.Deserialize<List<Activity>>(BotJson.Options) ?? [])
                 {
                     await context.SendActivityAsync(reply, cancellationToken);
                 }
@@ -67,8 +67,10 @@ public sealed class SupportBotHandler : ActivityHandler
         if (incomingId is not null && context.Activity.ChannelId is not (ChannelIds.WebChat or ChannelIds.DirectLine)
             && context is TurnContext { PendingReplies.Count: > 0 } turn)
         {
-            // Stored in the same row as the state the turn produced, so both are committed together or not at all.
-            await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId, JsonSerializer.SerializeToElement(turn.PendingReplies, BotJson.Options)), cancellationToken);
+            // Stored in the same row as the state the turn produced, so both are committed together or not at all. The
+            // replies themselves only for a caller that waits for them in the response (others already have them).
+            var replies = context.Activity.DeliveryMode == DeliveryModes.ExpectReplies ? JsonSerializer.SerializeToElement(turn.PendingReplies, BotJson.Options) : (JsonElement?)null;
+            await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId, replies), cancellationToken);
         }
         await _state.SaveAllChangesAsync(context, cancellationToken);
     }
@@ -284,6 +286,6 @@ public sealed class SupportBotHandler : ActivityHandler
     }
 }
 
-/// <summary>The last activity the bot answered in a conversation and its replies, ids included. The replies stay JSON
-/// (an array of activities): every turn stores them, only a redelivery reads them.</summary>
-public sealed record AnsweredTurn(string ActivityId, JsonElement Replies);
+/// <summary>The last activity the bot answered in a conversation and, when its caller took the replies in the response
+/// (expectReplies), those replies with their ids. They stay JSON (an array of activities): only a redelivery reads them.</summary>
+public sealed record AnsweredTurn(string ActivityId, JsonElement? Replies);

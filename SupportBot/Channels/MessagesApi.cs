@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SupportBot.Channels.Auth;
 using SupportBot.Channels.Connector;
 using SupportBot.Dialogs.Schema;
@@ -67,7 +68,8 @@ public static class MessagesApi
                 var response = invoke ?? new Dialogs.Turns.InvokeResponse(StatusCodes.Status501NotImplemented, null);
                 return response.Body is null ? Results.StatusCode(response.Status) : Results.Json(response.Body, BotJson.Options, statusCode: response.Status);
             }
-            return expectReplies ? Results.Json(new ExpectedReplies(collected), BotJson.Options) : Results.Ok();
+            // Serialised in one synchronous pass: the body is small, and streaming it cost more than writing it.
+            return expectReplies ? Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(new ExpectedReplies(collected), BotJson.Options), "application/json; charset=utf-8") : Results.Ok();
         }
         catch (StorageUnavailableException)
         {
