@@ -1,4 +1,5 @@
 using SupportBot.Benchmarks;
+using SupportBot.Storage;
 using SupportBot.Tests.Infrastructure;
 using Xunit;
 
@@ -27,6 +28,27 @@ public sealed class LoadGeneratorTests
         Assert.Equal(bad.FailureCount, unexpected);
         Assert.Contains("Did that solve it?", bad.FailureExamples["unexpected reply"]); // the bot's real answer to step 3, reported
         Assert.True(bad.Turns > 0); // the greeting and reflection before each failure still count
+    }
+
+    [Fact]
+    public async Task The_durable_echo_answers_each_turn_only_after_committing_it()
+    {
+        var folder = TempFolder.Create("durable-echo");
+        var port = Loopback.FreePort();
+        await using var echo = EchoCeiling.Build(["--durable", folder, "--urls", $"http://127.0.0.1:{port}"]);
+        await echo.StartAsync();
+        using var http = LoadGenerator.CreateClient(4, TimeSpan.FromSeconds(30));
+
+        var result = await new LoadGenerator(http, new Uri($"http://127.0.0.1:{port}/api/messages"), ConversationScript.Echo).RunAsync(4, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        await echo.StopAsync();
+
+        Assert.Equal(0, result.FailureCount);
+        Assert.True(result.Turns > 0);
+        await using var stored = new SqliteDatabase(Path.Combine(folder, "echo.db"));
+        using var connection = stored.OpenRead();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM transcript";
+        Assert.True((long)count.ExecuteScalar()! >= result.Turns); // every answered turn was stored first
     }
 
     [Fact]

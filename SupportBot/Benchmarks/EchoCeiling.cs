@@ -1,18 +1,23 @@
 using SupportBot.Channels;
 using SupportBot.Dialogs.Schema;
+using SupportBot.Storage;
 
 namespace SupportBot.Benchmarks;
 
 /// <summary>The ceiling for the load benchmark: bare Kestrel, the same activity parsing as <c>/api/messages</c>
 /// (<see cref="ActivityReader"/>), one reply echoed in the <c>expectReplies</c> body, nothing else (no state,
-/// no dialogs, no transcript, no logging). Run as <c>SupportBot benchmark echo --urls http://127.0.0.1:PORT</c>.</summary>
+/// no dialogs, no transcript, no logging). Run as <c>SupportBot benchmark echo --urls http://127.0.0.1:PORT</c>.
+/// With <c>--durable FOLDER</c> it is the ceiling for a bot that stores every turn: before answering it commits the
+/// activity and its reply as one row through the same group commit as SupportBot (<see cref="SqliteDatabase"/>,
+/// WAL, <c>synchronous = FULL</c>), so what separates SupportBot from it is the bot, not the disk.</summary>
 public static class EchoCeiling
 {
     public static string ReplyText(string type, string? text) => $"Echo: {text ?? type}";
 
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var durable = args is ["--durable", var folder, ..] ? new SqliteDatabase(Path.Combine(folder, "echo.db")) : null;
+        var builder = WebApplication.CreateSlimBuilder(durable is null ? args : args[2..]);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
@@ -27,6 +32,16 @@ public static class EchoCeiling
             var reply = activity.CreateReply(ReplyText(activity.Type ?? "", activity.Text));
             reply.Id = Guid.NewGuid().ToString("N");
             reply.From!.Role = RoleTypes.Bot;
+            if (durable is not null)
+            {
+                var row = BotJson.Serialize(new ExpectedReplies([activity, reply]));
+                await durable.WriteAsync((_, transaction) => durable.Command(transaction, """
+                        INSERT INTO transcript (channel_id, conversation_id, activity_id, timestamp, json)
+                        VALUES ($channel, $conversation, $id, $timestamp, $json)
+                        """)
+                    .Bind("$channel", activity.ChannelId ?? "").Bind("$conversation", activity.Conversation?.Id ?? "").Bind("$id", reply.Id)
+                    .Bind("$timestamp", reply.Timestamp!.Value.ToString("O")).Bind("$json", row).ExecuteNonQuery());
+            }
             return Results.Json(new ExpectedReplies([reply]), BotJson.Options);
         });
         return app;

@@ -19,7 +19,7 @@ public static class LoadBenchmark
     private sealed record Measurement(string Target, int Round, int Concurrency, LoadResult Result, double CpuMsPerTurn, string LoadAverage);
 
     private const string Usage = "usage: SupportBot benchmark load [--rounds 3] [--concurrency 1,8,32,128] [--seconds 5] [--rampup 1] [--warmup 20] " +
-        "[--targets ceiling,sqlite,memory,blob,js] [--focus 32] [--out report.md] [--baseline other-build/SupportBot.dll]";
+        "[--targets ceiling,durable,sqlite,memory,blob,js] [--focus 32] [--out report.md] [--baseline other-build/SupportBot.dll]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -43,6 +43,8 @@ public static class LoadBenchmark
         {
             ["ceiling"] = new("ceiling", "Ceiling: bare Kestrel echo", ConversationScript.Echo,
                 (port, _) => Dotnet(dll, "benchmark", "echo", "--urls", Url(port))),
+            ["durable"] = new("durable", "Durable echo: the ceiling + one SQLite commit per turn", ConversationScript.Echo,
+                (port, dir) => Dotnet(dll, "benchmark", "echo", "--durable", dir, "--urls", Url(port))),
             ["sqlite"] = new("sqlite", "SupportBot, SQLite state", ConversationScript.Support,
                 (port, dir) => Dotnet(dll, "--urls", Url(port), "--contentRoot", ContentRoot(), "--Storage:DataDirectory", dir, "--Storage:Provider", "Sqlite", "--Logging:LogLevel:Default", "Warning")),
             ["memory"] = new("memory", "SupportBot, memory state", ConversationScript.Support,
@@ -247,6 +249,10 @@ public static class LoadBenchmark
                 text.AppendLine($"- throughput / JS SDK = {ratio:F2}× (goal ≥ 5×): {(ratio >= 5 ? "met" : "NOT met")}");
             }
             text.AppendLine($"- p99 = {sqlite.P99:F2} ms (goal < 15 ms): {(sqlite.P99 < 15 ? "met" : "NOT met")}");
+            if (names.Contains("durable"))
+            {
+                text.AppendLine($"- (throughput / durable echo = {sqlite.Tps / Median("durable", focus).Tps:F2}: how near a bot that stores each turn SupportBot comes)");
+            }
             if (names.Contains("baseline"))
             {
                 text.AppendLine($"- (this build / baseline build throughput = {sqlite.Tps / Median("baseline", focus).Tps:F2}, CPU per turn = {sqlite.Cpu / Median("baseline", focus).Cpu:F2})");
@@ -330,7 +336,7 @@ public static class LoadBenchmark
     {
         // 20 s of warm-up: on 2 cores the .NET tiered compiler keeps recompiling SupportBot's hot paths for about 20 s
         // of load, and its background thread would otherwise take CPU from whichever target is measured next.
-        var options = new Options(3, [1, 8, 32, 128], 5, 1, 20, ["ceiling", "sqlite", "memory", "blob", "js"], null, 32, null);
+        var options = new Options(3, [1, 8, 32, 128], 5, 1, 20, ["ceiling", "durable", "sqlite", "memory", "blob", "js"], null, 32, null);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
