@@ -72,14 +72,14 @@ public static class PhaseBenchmark
 
         // Whole turns with memory state and no middleware: dialogs + recogniser + state JSON.
         var memory = await TurnsAsync(new MemoryStorage(), null, playbooks, conversations, script);
-        Row("whole turn, memory state, no transcript", memory.Turn, "dialogs + recogniser + state (de)serialisation");
+        Row("whole turn, memory state, no transcript", memory.Turn, $"dialogs + recogniser + state (de)serialisation; {memory.AllocatedKb:F1} KB allocated per turn");
 
         // Whole turns as the server runs them: SQLite state and the SQLite transcript.
         var database = new SqliteDatabase(Path.Combine(folder, "phases.db"));
         var storage = new TimedStorage(new SqliteStorage(database));
         var transcript = new TimedTranscript(new SqliteTranscriptStore(database, new TranscriptFeed()));
         var sqlite = await TurnsAsync(storage, transcript, playbooks, conversations, script);
-        Row("whole turn, SQLite state + SQLite transcript", sqlite.Turn, "as the server runs it, without HTTP");
+        Row("whole turn, SQLite state + SQLite transcript", sqlite.Turn, $"as the server runs it, without HTTP; {sqlite.AllocatedKb:F1} KB allocated per turn");
         Row("  SQLite state read (conversation + user)", storage.Reads, $"{storage.Reads.Count / (double)sqlite.Turn.Count:F2} calls per turn");
         if (storage.Writes.Count > 0)
         {
@@ -137,14 +137,19 @@ public static class PhaseBenchmark
     private static Activity NewActivity(ScriptStep step, string conversationId, string userId) =>
         ActivityReader.Parse(LoadGenerator.Body(step, conversationId, userId)).Activity!;
 
-    private static async Task<(Samples Turn, int Ok)> TurnsAsync(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks, int conversations, ConversationScript script)
+    private static async Task<(Samples Turn, int Ok, double AllocatedKb)> TurnsAsync(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks, int conversations, ConversationScript script)
     {
         var runner = Runner(storage, transcript, playbooks);
         var turn = new Samples();
         var ok = 0;
         var warm = conversations / 10;
+        var allocatedAtWarm = 0L;
         for (var c = 0; c < conversations + warm; c++)
         {
+            if (c == warm)
+            {
+                allocatedAtWarm = GC.GetTotalAllocatedBytes(precise: true);
+            }
             if (c == warm && storage is TimedStorage timed)
             {
                 timed.Reset();
@@ -161,7 +166,7 @@ public static class PhaseBenchmark
                 ok += replies.Any(r => r.Text?.Contains(step.Expect, StringComparison.Ordinal) == true) ? 1 : 0;
             }
         }
-        return (turn, ok);
+        return (turn, ok, (GC.GetTotalAllocatedBytes(precise: true) - allocatedAtWarm) / 1024.0 / turn.Count);
     }
 
     private static async Task<(int Turns, double Seconds, int Failures)> ParallelAsync(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks,
