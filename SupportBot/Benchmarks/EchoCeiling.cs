@@ -16,10 +16,19 @@ public static class EchoCeiling
 
     public static WebApplication Build(string[] args)
     {
-        var durable = args is ["--durable", var folder, ..] ? new SqliteDatabase(Path.Combine(folder, "echo.db")) : null;
-        var builder = WebApplication.CreateSlimBuilder(durable is null ? args : args[2..]);
+        var at = Array.IndexOf(args, "--durable");
+        if (at >= 0 && at + 1 >= args.Length)
+        {
+            throw new ArgumentException("--durable needs a folder for the database.");
+        }
+        var durable = at >= 0 ? new SqliteDatabase(Path.Combine(args[at + 1], "echo.db")) : null;
+        var builder = WebApplication.CreateSlimBuilder(at >= 0 ? [.. args[..at], .. args[(at + 2)..]] : args);
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        if (durable is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(() => durable.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        }
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapPost("/api/messages", async (HttpRequest request, CancellationToken cancellationToken) =>
         {

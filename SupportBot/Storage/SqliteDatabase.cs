@@ -103,7 +103,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly Task _writeLoop;
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal); // the writer's only
     private readonly ConcurrentBag<PreparedReader> _readers = [];
-    private Write? _running; // the write whose work runs now, on the writer
+    [ThreadStatic] private static Write? t_running; // the write whose work runs now on this thread (only ever the writer)
 
     public SqliteDatabase(string path)
     {
@@ -157,7 +157,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// never abandoned halfway: it commits even if its caller has gone, so it must also be awaited to the end.</summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work)
     {
-        var write = new Write<T>(work);
+        var write = new Write<T>(work) { Database = this };
         if (!_writes.Writer.TryWrite(write))
         {
             throw new StorageUnavailableException($"The database {Path} is closed.");
@@ -165,11 +165,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return write.Completion.Task;
     }
 
-    /// <summary>Inside a write: runs <paramref name="action"/> on the writer once that write is committed, before any
-    /// later write runs (so in commit order), and never if it was undone.</summary>
+    /// <summary>Inside a write: runs <paramref name="action"/> on the writer once that write is committed, in commit
+    /// order and before the write's caller hears of it; never if it was undone. It must not throw (one that does
+    /// makes the database forget its <see cref="RecentState"/>).</summary>
     public void AfterCommit(Action action)
     {
-        var write = _running ?? throw new InvalidOperationException("AfterCommit belongs inside WriteAsync.");
+        var write = t_running is { } running && ReferenceEquals(running.Database, this)
+            ? running
+            : throw new InvalidOperationException("AfterCommit belongs inside a WriteAsync of this database.");
         (write.AfterCommit ??= []).Add(action);
     }
 
@@ -205,7 +208,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 foreach (var write in batch)
                 {
                     Command(transaction, "SAVEPOINT w").ExecuteNonQuery();
-                    _running = write;
+                    t_running = write;
                     try
                     {
                         write.Run(_writer, transaction);
@@ -219,25 +222,42 @@ public sealed class SqliteDatabase : IAsyncDisposable
                     }
                     finally
                     {
-                        _running = null;
+                        t_running = null;
                     }
                 }
                 transaction.Commit();
-                foreach (var write in batch)
-                {
-                    if (write.Failed is null)
-                    {
-                        write.AfterCommit?.ForEach(action => action());
-                    }
-                    write.Complete();
-                }
             }
             catch (Exception e)
             {
                 var failure = new StorageUnavailableException($"Committing to {Path} failed: {e.Message}", e);
                 batch.ForEach(w => w.Fail(failure));
+                batch.Clear();
+                continue;
             }
+            // Every write's follow-ups run before any caller hears of its commit, so a turn that follows one it
+            // awaited sees what that one left in memory.
+            foreach (var write in batch.Where(w => w.Failed is null && w.AfterCommit is not null))
+            {
+                RunAfterCommit(write.AfterCommit!);
+            }
+            batch.ForEach(w => w.Complete());
             batch.Clear();
+        }
+    }
+
+    private void RunAfterCommit(List<Action> actions)
+    {
+        foreach (var action in actions)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception)
+            {
+                // The write is committed whatever happens here; what is remembered of it may now be wrong, so drop it all.
+                RecentState.Clear();
+            }
         }
     }
 
@@ -291,6 +311,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     private abstract class Write
     {
+        public required SqliteDatabase Database { get; init; }
+
         public Exception? Failed { get; set; }
 
         public List<Action>? AfterCommit { get; set; }

@@ -7,8 +7,16 @@ namespace SupportBot.Storage;
 /// <summary>Bot state in the embedded SQLite file, one row per key, every write checked against its ETag.</summary>
 public sealed class SqliteStorage(SqliteDatabase database) : IStorage
 {
+    private const int TurnKeys = 4; // a turn reads its conversation's state and its customer's
+    private const int KeysPerQuery = 500; // SQLite caps the parameters of one statement
+
     public Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
+        if (keys.Count > TurnKeys)
+        {
+            // A bulk read (analytics): straight from the file, remembering none of it, so turns keep their rows.
+            return ReadInBulk(keys);
+        }
         var recent = database.RecentState;
         var found = new Dictionary<string, StoreItem>(keys.Count, StringComparer.Ordinal);
         foreach (var key in keys)
@@ -28,6 +36,7 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
         {
             return Task.FromResult(database.Read<IReadOnlyDictionary<string, StoreItem>>(reader =>
             {
+                var changesBefore = database.RecentState.Changes;
                 // One query for all the keys of a turn (its conversation and its user).
                 var command = reader.Command($"SELECT key, json, etag FROM state WHERE key IN ({string.Join(", ", keys.Select((_, i) => $"$k{i}"))})");
                 var i = 0;
@@ -41,10 +50,41 @@ public sealed class SqliteStorage(SqliteDatabase database) : IStorage
                 {
                     var item = new StoreItem(rows.GetString(1), rows.GetString(2));
                     found[rows.GetString(0)] = item;
-                    database.RecentState.Read(rows.GetString(0), item);
+                    database.RecentState.Read(rows.GetString(0), item, changesBefore);
                 }
                 return found;
             }));
+        }
+        catch (SqliteException e)
+        {
+            return Task.FromException<IReadOnlyDictionary<string, StoreItem>>(
+                new StorageUnavailableException($"Reading state from {database.Path} failed: {e.Message}", e));
+        }
+    }
+
+    private Task<IReadOnlyDictionary<string, StoreItem>> ReadInBulk(IReadOnlyCollection<string> keys)
+    {
+        try
+        {
+            using var connection = database.OpenRead();
+            using var transaction = connection.BeginTransaction(deferred: true); // one snapshot for all the queries
+            var found = new Dictionary<string, StoreItem>(StringComparer.Ordinal);
+            foreach (var chunk in keys.Chunk(KeysPerQuery))
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"SELECT key, json, etag FROM state WHERE key IN ({string.Join(", ", chunk.Select((_, i) => $"$k{i}"))})";
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    command.Bind($"$k{i}", chunk[i]);
+                }
+                using var rows = command.ExecuteReader();
+                while (rows.Read())
+                {
+                    found[rows.GetString(0)] = new StoreItem(rows.GetString(1), rows.GetString(2));
+                }
+            }
+            return Task.FromResult<IReadOnlyDictionary<string, StoreItem>>(found);
         }
         catch (SqliteException e)
         {
