@@ -106,7 +106,7 @@ public static class SupportBotApp
     private static void AddStorage(this IHostApplicationBuilder builder)
     {
         var path = Path.Combine(DataDirectory(builder), "supportbot.db");
-        builder.Services.AddSingleton(_ => new SqliteDatabase(path)); // created by the container, so closed on shutdown
+        builder.Services.AddSingleton(services => new SqliteDatabase(path, services.GetRequiredService<ILogger<SqliteDatabase>>())); // created by the container, so closed on shutdown
         builder.Services.AddSingleton<TranscriptFeed>();
         switch (StorageProvider(builder))
         {

@@ -62,6 +62,43 @@ public sealed class RecentStateTests
     }
 
     [Fact]
+    public async Task Every_follow_up_of_a_batch_runs_before_any_of_its_writes_is_reported_committed()
+    {
+        await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("recent"), "t.db"));
+        using var writerHeld = new ManualResetEventSlim();
+        using var releaseWriter = new ManualResetEventSlim();
+        using var followUpRunning = new ManualResetEventSlim();
+        using var releaseFollowUp = new ManualResetEventSlim();
+        var holding = database.WriteAsync((_, _) =>
+        {
+            writerHeld.Set();
+            releaseWriter.Wait(TimeSpan.FromSeconds(30));
+            return 0;
+        });
+        writerHeld.Wait(TimeSpan.FromSeconds(30));
+        // Both queue while the writer is held, so they are committed together in the next batch.
+        var first = database.WriteAsync((_, _) => 1);
+        var second = database.WriteAsync((_, _) =>
+        {
+            database.AfterCommit(() =>
+            {
+                followUpRunning.Set();
+                releaseFollowUp.Wait(TimeSpan.FromSeconds(30));
+            });
+            return 2;
+        });
+        releaseWriter.Set();
+        await holding;
+
+        Assert.True(followUpRunning.Wait(TimeSpan.FromSeconds(30)));
+        await Task.Delay(100);
+        Assert.False(first.IsCompleted); // committed, but not reported before the second write's follow-up is done
+        releaseFollowUp.Set();
+        Assert.Equal(1, await first);
+        Assert.Equal(2, await second);
+    }
+
+    [Fact]
     public async Task After_commit_is_refused_outside_a_write_of_its_own_database()
     {
         await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("recent"), "a.db"));
@@ -70,5 +107,20 @@ public sealed class RecentStateTests
         Assert.Throws<InvalidOperationException>(() => database.AfterCommit(() => { }));
         var inOther = other.WriteAsync((_, _) => Record.Exception(() => database.AfterCommit(() => { })));
         Assert.IsType<InvalidOperationException>(await inOther);
+
+        // Another thread, while one of this database's writes is running on the writer, is refused too.
+        using var running = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var write = database.WriteAsync((_, _) =>
+        {
+            running.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return 0;
+        });
+        running.Wait(TimeSpan.FromSeconds(30));
+        var fromElsewhere = await Task.Run(() => Record.Exception(() => database.AfterCommit(() => { })));
+        release.Set();
+        await write;
+        Assert.IsType<InvalidOperationException>(fromElsewhere);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using SupportBot.Dialogs.State;
 
 namespace SupportBot.Storage;
@@ -105,8 +106,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly ConcurrentBag<PreparedReader> _readers = [];
     [ThreadStatic] private static Write? t_running; // the write whose work runs now on this thread (only ever the writer)
 
-    public SqliteDatabase(string path)
+    private readonly ILogger? _logger;
+    private volatile bool _disposed;
+
+    public SqliteDatabase(string path, ILogger<SqliteDatabase>? logger = null)
     {
+        _logger = logger;
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
@@ -139,7 +144,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         try
         {
             var result = read(reader);
-            if (_readers.Count < MaxIdleReaders)
+            if (!_disposed && _readers.Count < MaxIdleReaders)
             {
                 _readers.Add(reader);
                 reader = null;
@@ -253,16 +258,18 @@ public sealed class SqliteDatabase : IAsyncDisposable
             {
                 action();
             }
-            catch (Exception)
+            catch (Exception e)
             {
                 // The write is committed whatever happens here; what is remembered of it may now be wrong, so drop it all.
                 RecentState.Clear();
+                _logger?.LogError(e, "A follow-up of a commit to {Path} failed; the state rows remembered in memory were dropped.", Path);
             }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _writes.Writer.TryComplete();
         await _writeLoop;
         foreach (var command in _prepared.Values)
@@ -274,6 +281,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         {
             reader.Dispose();
         }
+        SqliteConnection.ClearPool(_writer); // pooled connections would keep the file open until the process ends
     }
 
     private static void Execute(SqliteConnection connection, string sql)
