@@ -65,17 +65,9 @@ public sealed class RecentStateTests
     public async Task Every_follow_up_of_a_batch_runs_before_any_of_its_writes_is_reported_committed()
     {
         await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("recent"), "t.db"));
-        using var writerHeld = new ManualResetEventSlim();
-        using var releaseWriter = new ManualResetEventSlim();
         using var followUpRunning = new ManualResetEventSlim();
         using var releaseFollowUp = new ManualResetEventSlim();
-        var holding = database.WriteAsync((_, _) =>
-        {
-            writerHeld.Set();
-            releaseWriter.Wait(TimeSpan.FromSeconds(30));
-            return 0;
-        });
-        writerHeld.Wait(TimeSpan.FromSeconds(30));
+        using var held = HoldWriter(database);
         // Both queue while the writer is held, so they are committed together in the next batch.
         var first = database.WriteAsync((_, _) => 1);
         var second = database.WriteAsync((_, _) =>
@@ -87,8 +79,7 @@ public sealed class RecentStateTests
             });
             return 2;
         });
-        releaseWriter.Set();
-        await holding;
+        await held.ReleaseAsync();
 
         Assert.True(followUpRunning.Wait(TimeSpan.FromSeconds(30)));
         await Task.Delay(100);
@@ -109,18 +100,42 @@ public sealed class RecentStateTests
         Assert.IsType<InvalidOperationException>(await inOther);
 
         // Another thread, while one of this database's writes is running on the writer, is refused too.
-        using var running = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var write = database.WriteAsync((_, _) =>
+        using var held = HoldWriter(database);
+        var fromElsewhere = await Task.Run(() => Record.Exception(() => database.AfterCommit(() => { })));
+        await held.ReleaseAsync();
+        Assert.IsType<InvalidOperationException>(fromElsewhere);
+    }
+
+    /// <summary>A write that keeps the writer busy until released, so what is queued meanwhile commits in one batch.</summary>
+    private static HeldWriter HoldWriter(SqliteDatabase database)
+    {
+        var held = new HeldWriter();
+        held.Write = database.WriteAsync((_, _) =>
         {
-            running.Set();
-            release.Wait(TimeSpan.FromSeconds(30));
+            held.Running.Set();
+            held.Release.Wait(TimeSpan.FromSeconds(30));
             return 0;
         });
-        running.Wait(TimeSpan.FromSeconds(30));
-        var fromElsewhere = await Task.Run(() => Record.Exception(() => database.AfterCommit(() => { })));
-        release.Set();
-        await write;
-        Assert.IsType<InvalidOperationException>(fromElsewhere);
+        Assert.True(held.Running.Wait(TimeSpan.FromSeconds(30)));
+        return held;
+    }
+
+    private sealed class HeldWriter : IDisposable
+    {
+        public ManualResetEventSlim Running { get; } = new();
+        public ManualResetEventSlim Release { get; } = new();
+        public Task<int> Write { get; set; } = Task.FromResult(0);
+
+        public async Task ReleaseAsync()
+        {
+            Release.Set();
+            await Write;
+        }
+
+        public void Dispose()
+        {
+            Release.Set();
+            Running.Dispose();
+        }
     }
 }
