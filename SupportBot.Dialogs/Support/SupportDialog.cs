@@ -34,11 +34,15 @@ public static class SupportDialog
         {
             var supportCase = await support.CaseAsync(step.Context, ct);
             var profile = await support.ProfileAsync(step.Context, ct);
+            var opening = step.Values.Get<string>("opening");
             if (step.Result is string answer)
             {
-                profile.Name = CleanName(answer);
+                profile.Name = NameIn(answer);
+                if (profile.Name is null && opening is null && !IsSmallTalk(answer))
+                {
+                    opening = answer; // they answered with what they need: keep it, never ask them to say it again
+                }
             }
-            var opening = step.Values.Get<string>("opening");
             if (supportCase.Greeted)
             {
                 return await step.BeginDialogAsync(DialogIds.Case, new CaseOptions(opening, support.Messages.AnythingElse), ct);
@@ -79,15 +83,17 @@ public static class SupportDialog
     private static bool IsName(string name) =>
         name.Length is > 0 and <= 40 && name.All(c => char.IsLetter(c) || c is '\'' or '’' or '-') && char.IsLetter(name[0]);
 
-    /// <summary>"I'm Priya" or "priya." become "Priya"; an answer with no name in it leaves the customer unnamed.</summary>
-    private static string? CleanName(string answer)
+    /// <summary>"I'm Priya" or "priya sharma." give "Priya"; an answer that is not a short name ("I was charged twice
+    /// for order 654321") is not taken for one, and leaves the customer unnamed.</summary>
+    private static string? NameIn(string answer)
     {
         var words = ChoiceRecognizer.Normalize(answer).Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w is not ("i" or "im" or "am" or "my" or "name" or "is" or "its" or "call" or "me" or "hi" or "hello" or "it"))
             .ToList();
-        var name = words.FirstOrDefault(IsName);
-        return name is null ? null : char.ToUpperInvariant(name[0]) + name[1..];
+        return words is { Count: > 0 and <= MaxNameWords } && words.All(IsName) ? char.ToUpperInvariant(words[0][0]) + words[0][1..] : null;
     }
+
+    private const int MaxNameWords = 3; // a first name, a middle name, a surname
 
     private static readonly HashSet<string> SmallTalk = ["hi", "hello", "hey", "hiya", "hi there", "hello there", "good morning", "good afternoon", "good evening", "morning", "yo", "help", "start"];
 

@@ -280,7 +280,7 @@ public sealed class DirectLineApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_upload_that_is_too_large_or_not_multipart_is_refused_and_nothing_is_posted()
+    public async Task An_upload_that_is_too_large_not_multipart_or_broken_is_refused_and_nothing_is_posted()
     {
         var client = await DirectLineClient.StartAsync(_server);
         var path = $"v3/directline/conversations/{client.ConversationId}/upload?userId=x";
@@ -290,9 +290,15 @@ public sealed class DirectLineApiTests : IAsyncLifetime
         tooLarge.Headers.Authorization = new AuthenticationHeaderValue("Bearer", client.Token);
         using var tooLargeAnswer = await _server.Http.SendAsync(tooLarge);
         using var notMultipart = await client.SendAsync(HttpMethod.Post, path, "{\"type\":\"message\"}");
+        using var broken = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("garbage") };
+        broken.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=zz");
+        broken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", client.Token);
+        using var brokenAnswer = await _server.Http.SendAsync(broken);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLargeAnswer.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, notMultipart.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, brokenAnswer.StatusCode);
+        Assert.Contains("multipart", await brokenAnswer.Content.ReadAsStringAsync());
         Assert.Empty((await client.GetActivitiesAsync()).Activities);
     }
 }

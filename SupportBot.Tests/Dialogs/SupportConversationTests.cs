@@ -61,6 +61,19 @@ public sealed class SupportConversationTests
     }
 
     [Fact]
+    public async Task A_customer_who_answers_the_name_question_with_their_problem_is_not_given_a_name_and_is_not_asked_again()
+    {
+        var chat = await JoinedAsync(userName: null);
+
+        var replies = await chat.SendAsync("I was charged twice for my order 654321");
+
+        var text = Expect.Text(replies);
+        Assert.DoesNotContain("Was", text);
+        Assert.DoesNotContain("What can I help you with", text);
+        Assert.Contains("a problem with a payment or a charge", text); // their words were heard and reflected back
+    }
+
+    [Fact]
     public async Task A_returning_customer_is_welcomed_back()
     {
         var storage = new MemoryStorage();

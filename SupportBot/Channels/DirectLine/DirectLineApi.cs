@@ -158,7 +158,15 @@ public static class DirectLineApi
         {
             return ApiErrors.BadRequest("An upload must be multipart/form-data.");
         }
-        var form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            return ApiErrors.BadRequest($"The multipart body could not be read: {e.Message}");
+        }
         Activity activity;
         if (form.Files.GetFile("activity") is { } activityPart)
         {
