@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SupportBot.Admin.Analytics;
 using SupportBot.Agents;
 using SupportBot.Dialogs.Playbook;
 using SupportBot.Dialogs.Schema;
@@ -114,6 +115,15 @@ public class AnalyticsTests : IAsyncLifetime
         Queue.AddFollowUpAsync(new FollowUp("f-" + conversation, "webchat/" + conversation, at, at, "x@example.com", null, Request(at), null, null));
 
     private Task<JsonObject?> ReportAsync(string query = "?from=2026-11-02&to=2026-11-09") => _server.Admin.GetFromJsonAsync<JsonObject>("api/admin/analytics" + query);
+
+    [Fact]
+    public void A_pasted_document_the_bot_did_not_understand_is_shown_cut_short()
+    {
+        var pasted = new string('x', 200_000);
+
+        Assert.Equal(new string('x', CaseAnalytics.MaxShownText) + "…", CaseAnalytics.Shortened(pasted));
+        Assert.Equal("where is my parcel", CaseAnalytics.Shortened("where is my parcel"));
+    }
 
     [Fact]
     public async Task Conversations_outcomes_and_the_median_wait_match_the_hand_count()

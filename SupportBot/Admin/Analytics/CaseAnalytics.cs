@@ -71,9 +71,14 @@ public sealed class CaseAnalytics(ITranscriptStore transcripts, IStorage state, 
                 ? new RuleScore(r.Key, r.Value, s.Kept, s.Applicable, s.Applicable == 0 ? null : (double)s.Kept / s.Applicable)
                 : new RuleScore(r.Key, r.Value, 0, 0, null)).ToList(),
             notUnderstood.GroupBy(n => PlaybookLint.Normalize(n.Text)).Where(g => g.Key.Length > 0)
-                .Select(g => new NotUnderstood(g.OrderByDescending(n => n.At).First().Text, g.Count(), g.Max(n => n.At)))
+                .Select(g => new NotUnderstood(Shortened(g.OrderByDescending(n => n.At).First().Text), g.Count(), g.Max(n => n.At)))
                 .OrderByDescending(n => n.Count).ThenByDescending(n => n.LastSeen).Take(TopNotUnderstood).ToList());
     }
+
+    /// <summary>What a report shows of one message: enough to recognise it, never a whole pasted document.</summary>
+    internal static string Shortened(string text) => text.Length <= MaxShownText ? text : text[..MaxShownText] + "…";
+
+    public const int MaxShownText = 300;
 
     /// <summary>The customer's words that the bot answered with the "not understood" or the open "clarify" message.</summary>
     private static IEnumerable<(string Text, DateTimeOffset At)> NotUnderstoodIn(IReadOnlyList<Activity> activities, HashSet<string> replies)
