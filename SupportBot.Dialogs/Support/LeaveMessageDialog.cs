@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SupportBot.Dialogs.Dialogs;
 using SupportBot.Dialogs.Recognition;
 
@@ -5,7 +6,7 @@ namespace SupportBot.Dialogs.Support;
 
 /// <summary>Leave a message for a person: how to reach the customer and anything to add, asked openly; the
 /// follow-up reaches the agents with the whole context and the customer leaves the queue.</summary>
-public static class LeaveMessageDialog
+public static partial class LeaveMessageDialog
 {
     public static readonly TimeSpan FollowUpWithin = TimeSpan.FromHours(24);
 
@@ -14,7 +15,7 @@ public static class LeaveMessageDialog
         (step, ct) => step.PromptAsync(DialogIds.Text, PromptOptions.Of(support.Messages.LeaveMessageContact), ct),
         async (step, ct) =>
         {
-            step.Values.Set("contact", ((string)step.Result!).Trim());
+            step.Values.Set("contact", ContactIn((string)step.Result!));
             var ask = PromptOptions.Of(support.Messages.LeaveMessageNote);
             ChoiceFactory.ForChannel(step.Context.Activity, ask.Prompt!, [new Choice(support.Labels.NothingToAdd)]);
             return await step.PromptAsync(DialogIds.Text, ask, ct);
@@ -37,4 +38,15 @@ public static class LeaveMessageDialog
             return await step.EndDialogAsync(new Restate(null, done), ct);
         },
     ]);
+
+    /// <summary>The email address or phone number in "please call me back on 07700 900123" (the rest of the sentence
+    /// stays in the transcript the agent reads); the whole answer when it holds neither, or more than one.</summary>
+    internal static string ContactIn(string answer)
+    {
+        var found = ContactDetail().Matches(answer);
+        return found.Count == 1 ? found[0].Value.Trim() : answer.Trim();
+    }
+
+    [GeneratedRegex(@"[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}|\+?\d[\d ().-]{5,}\d")]
+    private static partial Regex ContactDetail();
 }

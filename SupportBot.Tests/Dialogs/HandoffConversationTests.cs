@@ -44,6 +44,17 @@ public sealed class HandoffConversationTests
         return activity;
     }
 
+    [Theory]
+    [InlineData("Please call me back, my number is 07700 900123", "07700 900123")]
+    [InlineData("email me at jane@example.com.", "jane@example.com")]
+    [InlineData("+44 (0)7700 900-123 after 5pm", "+44 (0)7700 900-123")]
+    [InlineData("jane@example.com or 07700 900123", "jane@example.com or 07700 900123")]
+    [InlineData("  ask for Jane at reception  ", "ask for Jane at reception")]
+    public void The_contact_left_is_the_detail_in_the_customers_answer_or_all_of_it(string answer, string contact)
+    {
+        Assert.Equal(contact, LeaveMessageDialog.ContactIn(answer));
+    }
+
     [Fact]
     public async Task With_an_agent_signed_in_the_customer_is_queued_with_their_place_and_an_estimate()
     {
