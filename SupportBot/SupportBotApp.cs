@@ -42,9 +42,23 @@ public static class SupportBotApp
         builder.AddStaffSignIn();
         builder.AddAgentHub();
         builder.AddAdmin();
+        // A body the endpoint cannot bind (malformed JSON, say) is answered in the API's error format, saying why,
+        // instead of an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                await ApiErrors.Error(e.StatusCode, "BadArgument", e.Message).ExecuteAsync(context);
+            }
+        });
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using SupportBot.Agents;
 using SupportBot.Dialogs.Schema;
@@ -86,6 +87,9 @@ public sealed class AgentHubApiTests : IAsyncLifetime
         var csat = await customer.WaitForMessageAsync("how would you rate your experience");
         Assert.Equal(5, csat.SuggestedActions?.Actions.Count);
         Assert.Empty((await alice.GetJsonAsync("api/agent/queue")).GetProperty("mine").EnumerateArray());
+        using var endedAgain = await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/end");
+        Assert.Equal(HttpStatusCode.Conflict, endedAgain.StatusCode);
+        Assert.Contains("has ended", await endedAgain.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -121,6 +125,9 @@ public sealed class AgentHubApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await bob.PostAsync($"api/agent/handoffs/{Id(handoff)}/end")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Http.GetAsync("api/agent/handoffs/nope")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/messages", new { text = "  " })).StatusCode);
+        using var malformed = await alice.Http.PostAsync($"api/agent/handoffs/{Id(handoff)}/messages", new StringContent("{not json", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("\"BadArgument\"", await malformed.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, (await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/messages", new { text = new string('x', 4001) })).StatusCode);
 
         (await alice.PostAsync($"api/agent/handoffs/{Id(handoff)}/notes", new { text = "VIP customer, refund approved" })).EnsureSuccessStatusCode();

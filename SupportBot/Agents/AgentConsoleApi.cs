@@ -121,6 +121,7 @@ public static class AgentConsoleApi
         {
             AgentDesk.Outcome.Done => await action(handoff!, agent),
             AgentDesk.Outcome.NotFound => ApiErrors.NotFound("No such handoff."),
+            AgentDesk.Outcome.Over => Gone(),
             _ => ApiErrors.Forbidden("This conversation is not assigned to you."),
         };
     }
@@ -130,7 +131,8 @@ public static class AgentConsoleApi
         : text.Length > MaxText ? Task.FromResult(ApiErrors.BadRequest($"text is longer than {MaxText} characters."))
         : action(text);
 
-    private static IResult Gone() => ApiErrors.Error(StatusCodes.Status409Conflict, "Conflict", "This conversation is no longer yours to change.");
+    private static IResult Gone() =>
+        ApiErrors.Error(StatusCodes.Status409Conflict, "Conflict", "This conversation is no longer yours to change: it has ended or gone back to the queue.");
 
     /// <summary>Server-sent events: the agent's whole view now, and again after every change. While it is open the
     /// agent counts as present.</summary>

@@ -11,7 +11,7 @@ namespace SupportBot.Agents;
 public sealed class AgentDesk(IHandoffQueue queue, ConversationMessenger messenger, HubNotifications notifications, AgentHub hub,
     AgentPresence presence, PlaybookHost playbooks, TimeProvider clock, ILogger<AgentDesk> logger)
 {
-    public enum Outcome { Done, NotFound, NotYours, Taken }
+    public enum Outcome { Done, NotFound, NotYours, Taken, Over }
 
     /// <param name="teamsThread">Where an agent who accepted in Teams talks to the customer (recorded with the accept,
     /// so no customer message falls between the two).</param>
@@ -36,8 +36,9 @@ public sealed class AgentDesk(IHandoffQueue queue, ConversationMessenger messeng
     {
         var handoff = await queue.GetAsync(id);
         return handoff is null ? (Outcome.NotFound, null)
-            : handoff.Status == HandoffStatus.Assigned && handoff.Agent == agent.Name ? (Outcome.Done, handoff)
-            : (Outcome.NotYours, handoff);
+            : handoff.Agent != agent.Name ? (Outcome.NotYours, handoff)
+            : handoff.Status == HandoffStatus.Assigned ? (Outcome.Done, handoff)
+            : (Outcome.Over, handoff); // theirs once: ended, or back in the queue
     }
 
     public Task SendAsync(Handoff handoff, StaffAccount agent, string text) =>
