@@ -67,6 +67,8 @@ public sealed class AdminAccessTests : IAsyncLifetime
                 using var refused = await client.GetAsync(path);
                 Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
                 Assert.StartsWith("/signin", refused.Headers.Location!.PathAndQuery);
+                // A signed-in agent is told why (the sign-in page shows it); someone signed out is simply asked to sign in.
+                Assert.Equal(client == agent, refused.Headers.Location!.PathAndQuery.Contains("denied=1"));
             }
             using var shown = await _server.Admin.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, shown.StatusCode);

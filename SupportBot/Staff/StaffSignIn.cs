@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.WebUtilities;
 using SupportBot.Channels;
 using SupportBot.Storage.Blob;
 
@@ -36,8 +37,10 @@ public static class StaffSignIn
             // With an organisation's sign-in configured, the console sends people there; /signin still takes passwords.
             cookie.LoginPath = openIdConnect?.Authority is { Length: > 0 } ? OpenIdConnectPath : "/signin";
             cookie.AccessDeniedPath = "/signin";
-            cookie.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first.");
-            cookie.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden, "Forbidden", "Your account does not have the role this needs.");
+            cookie.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first.", context.RedirectUri);
+            // The sign-in page then says why a signed-in person was sent there.
+            cookie.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden, "Forbidden", "Your account does not have the role this needs.",
+                QueryHelpers.AddQueryString(context.RedirectUri, "denied", "1"));
         });
         if (openIdConnect?.Authority is { Length: > 0 })
         {
@@ -117,11 +120,11 @@ public static class StaffSignIn
             || returnUrl.Any(c => char.IsControl(c) || c == '\\') ? "/agent" : returnUrl; // browsers drop tabs: "/\t/evil" is "//evil"
 
     /// <summary>Pages go to the sign-in page; API calls get an error they can read.</summary>
-    private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status, string code, string message)
+    private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status, string code, string message, string page)
     {
         if (!context.Request.Path.StartsWithSegments("/api"))
         {
-            context.Response.Redirect(context.RedirectUri);
+            context.Response.Redirect(page);
             return Task.CompletedTask;
         }
         return ApiErrors.Error(status, code, message).ExecuteAsync(context.HttpContext);
