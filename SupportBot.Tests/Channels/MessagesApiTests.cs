@@ -204,7 +204,7 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
         var next = Activities.Message("yes", conversationId, serviceUrl: fixture.Connector.ServiceUrl);
         using var answered = await fixture.Bot.PostActivityAsync(next);
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        Assert.StartsWith("Thanks. Order #123456 is with the courier.", (await fixture.Connector.NextAsync(conversationId)).Activity.Text);
+        Assert.StartsWith("Thanks. For order #123456: most parcels arrive", (await fixture.Connector.NextAsync(conversationId)).Activity.Text);
     }
 
     private Activity Message(string text, string? conversationId = null) =>

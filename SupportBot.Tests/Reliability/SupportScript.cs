@@ -19,7 +19,7 @@ public static class SupportScript
     [
         new("conversationUpdate", null, ["Hi Jane, welcome!"]),
         new("message", $"my parcel hasnt arrived, order {order}", [$"#{order}", "Did I get that right?"]),
-        new("message", "yes", [$"Order #{order} is with the courier", "Did that solve it?"]),
+        new("message", "yes", [$"For order #{order}:", "Did that solve it?"]),
         new("message", "yes", ["how would you rate your experience"]),
         new("message", "5", ["No comment"]),
         new("message", "No comment", ["Thank you, Jane"]),

@@ -68,7 +68,7 @@ dialogs.add(new WaterfallDialog('support', [
             return step.replaceDialog('support');
         }
         const supportCase = await caseState.get(step.context, {});
-        await step.context.sendActivity(`Thanks. Order #${supportCase.order || 'unknown'} is with the courier. Most parcels arrive within 2 working days of dispatch.`);
+        await step.context.sendActivity(`Thanks. For order #${supportCase.order || 'unknown'}: most parcels arrive within 2 working days of dispatch.`);
         return step.prompt('confirm', 'Did that solve it?');
     },
     async (step) => {
