@@ -78,11 +78,10 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         var admin = await SignInAsAdminAsync();
         await Expect(admin.Locator("#msg-greeting")).ToHaveValueAsync("Hi {name}, welcome! What can I help you with today?");
         await admin.FillAsync("#msg-greeting", NewGreeting);
-        await admin.ClickAsync("#save");
-        await Expect(admin.Locator("#status")).ToContainTextAsync("saved (revision 1)");
 
-        // "Try it" talks to the draft; a customer arriving now still gets the live greeting.
+        // "Try it" saves the edit first and talks to the draft; a customer arriving now still gets the live greeting.
         await admin.ClickAsync("#try");
+        await Expect(admin.Locator("#status")).ToContainTextAsync("saved (revision 1)");
         await Expect(FromBot(admin, "Good day Ada! What brings you here today?")).ToHaveCountAsync(1);
         var before = await OpenAsync("/?name=Jane");
         await Expect(FromBot(before, "Hi Jane, welcome!")).ToHaveCountAsync(1);

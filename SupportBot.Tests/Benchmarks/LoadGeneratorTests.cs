@@ -39,7 +39,7 @@ public sealed class LoadGeneratorTests
         await echo.StartAsync();
         using var http = LoadGenerator.CreateClient(4, TimeSpan.FromSeconds(30));
 
-        var result = await new LoadGenerator(http, new Uri($"http://127.0.0.1:{port}/api/messages"), ConversationScript.Echo).RunAsync(4, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        var result = await new LoadGenerator(http, new Uri($"http://127.0.0.1:{port}/api/messages"), ConversationScript.Echo).RunAsync(4, TimeSpan.Zero, TimeSpan.FromSeconds(3)); // long enough for a cold start under a busy suite
         await echo.StopAsync();
 
         Assert.Equal(0, result.FailureCount);

@@ -110,6 +110,7 @@
 
   function takeDraft(json) {
     state.playbook = json.playbook;
+    state.savedJson = JSON.stringify(json.playbook);
     state.etag = json.etag;
     render();
     showProblems(json.problems);
@@ -137,9 +138,16 @@
     return false;
   }
 
-  $('save').addEventListener('click', async () => saved(await api('PUT', '/api/admin/draft', state.playbook, { ifMatch: true }), 'Draft'));
+  const saveDraft = async () => saved(await api('PUT', '/api/admin/draft', state.playbook, { ifMatch: true }), 'Draft');
+  const unsaved = () => state.savedJson !== undefined && JSON.stringify(state.playbook) !== state.savedJson;
+  // Publishing, trying and adding an utterance act on the stored draft: the edits on the page are saved first, so
+  // none is left out of what goes live or silently replaced by the server's copy.
+  const saveEdits = async () => !unsaved() || saveDraft();
+  $('save').addEventListener('click', saveDraft);
+  window.addEventListener('beforeunload', e => { if (unsaved()) e.preventDefault(); });
 
   $('publish').addEventListener('click', async () => {
+    if (!await saveEdits()) return;
     const r = await api('POST', '/api/admin/publish', { note: $('publish-note').value }, { ifMatch: true });
     if (!r.ok) {
       say((r.json && r.json.error && r.json.error.message) || ('Not published: ' + r.status));
@@ -158,6 +166,7 @@
 
   // "Try it": Web Chat on a conversation that runs on the draft; customers keep the live playbook.
   $('try').addEventListener('click', async () => {
+    if (!await saveEdits()) return;
     const r = await api('POST', '/api/admin/draft/try');
     if (!r.ok) { say((r.json && r.json.error.message) || 'The draft cannot be tried yet.'); showProblems(r.json && r.json.problems); return; }
     $('try-panel').hidden = false;
@@ -210,6 +219,7 @@
     $('versions').replaceChildren(...r.json.versions.map(v => {
       const back = el('button', { textContent: 'Roll back to this' });
       back.addEventListener('click', async () => {
+        if (!window.confirm('Put version ' + v.number + ' live for every customer now?')) return;
         const rr = await api('POST', '/api/admin/versions/' + v.number + '/rollback');
         say(rr.ok ? 'Rolling back to version ' + v.number + '…' : rr.json.error.message);
         setTimeout(loadVersions, 1500);
@@ -272,6 +282,7 @@
       const pick = el('select', {}, ...topics.map(t => el('option', { value: t.id, textContent: t.name })));
       const add = el('button', { textContent: 'Add' });
       add.addEventListener('click', async () => {
+        if (!await saveEdits()) return;
         const rr = await api('POST', '/api/admin/draft/topics/' + encodeURIComponent(pick.value) + '/utterances', { text: n.text }, { ifMatch: true });
         if (await saved(rr, 'Utterance')) { add.disabled = true; add.textContent = 'Added'; }
       });

@@ -44,9 +44,16 @@
     return response.status === 204 ? null : response.json();
   }
 
+  // In the open conversation's panel; with none open (a failed accept, a follow-up), above the lists for a while.
+  let listErrorTimer = null;
   function showError(error) {
-    $('action-error').textContent = error.message;
-    $('action-error').hidden = false;
+    const target = $('conversation').hidden ? $('list-error') : $('action-error');
+    target.textContent = error.message;
+    target.hidden = false;
+    if (target.id === 'list-error') {
+      clearTimeout(listErrorTimer);
+      listErrorTimer = setTimeout(() => { target.hidden = true; }, 10000);
+    }
   }
 
   function customerLine(request) {
