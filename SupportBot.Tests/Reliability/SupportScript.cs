@@ -124,7 +124,10 @@ public sealed class StoredData : IDisposable
     public Dictionary<string, List<Activity>> Transcripts(string conversationPrefix)
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT conversation_id, json FROM transcript WHERE conversation_id LIKE $prefix || '%' ORDER BY seq";
+        command.CommandText = """
+            SELECT c.id, t.json FROM transcript t JOIN conversation c ON c.number = t.conversation
+            WHERE c.id LIKE $prefix || '%' ORDER BY t.seq
+            """;
         command.Parameters.AddWithValue("$prefix", conversationPrefix);
         using var reader = command.ExecuteReader();
         var transcripts = new Dictionary<string, List<Activity>>();

@@ -7,9 +7,9 @@ namespace SupportBot.Benchmarks;
 /// <summary>The ceiling for the load benchmark: bare Kestrel, the same activity parsing as <c>/api/messages</c>
 /// (<see cref="ActivityReader"/>), one reply echoed in the <c>expectReplies</c> body, nothing else (no state,
 /// no dialogs, no transcript, no logging). Run as <c>SupportBot benchmark echo --urls http://127.0.0.1:PORT</c>.
-/// With <c>--durable FOLDER</c> it is the ceiling for a bot that stores every turn: before answering it commits the
-/// activity and its reply as one row through the same group commit as SupportBot (<see cref="SqliteDatabase"/>,
-/// WAL, <c>synchronous = FULL</c>), so what separates SupportBot from it is the bot, not the disk.</summary>
+/// With <c>--durable FOLDER</c> it is the ceiling for a bot that stores every turn: before answering it stores the
+/// activity and its reply in SupportBot's transcript, through the same group commit (<see cref="SqliteDatabase"/>,
+/// WAL, <c>synchronous = FULL</c>), so what separates SupportBot from it is the bot and its state, not the disk.</summary>
 public static class EchoCeiling
 {
     public static string ReplyText(string type, string? text) => $"Echo: {text ?? type}";
@@ -22,6 +22,7 @@ public static class EchoCeiling
             throw new ArgumentException("--durable needs a folder for the database.");
         }
         var durable = at >= 0 ? new SqliteDatabase(Path.Combine(args[at + 1], "echo.db")) : null;
+        var transcript = durable is null ? null : new SqliteTranscriptStore(durable, new TranscriptFeed());
         var builder = WebApplication.CreateSlimBuilder(at >= 0 ? [.. args[..at], .. args[(at + 2)..]] : args);
         builder.Logging.ClearProviders();
         var app = builder.Build();
@@ -41,15 +42,9 @@ public static class EchoCeiling
             var reply = activity.CreateReply(ReplyText(activity.Type ?? "", activity.Text));
             reply.Id = Guid.NewGuid().ToString("N");
             reply.From!.Role = RoleTypes.Bot;
-            if (durable is not null)
+            if (transcript is not null)
             {
-                var row = BotJson.Serialize(new ExpectedReplies([activity, reply]));
-                await durable.WriteAsync((_, transaction) => durable.Command(transaction, """
-                        INSERT INTO transcript (channel_id, conversation_id, activity_id, timestamp, json)
-                        VALUES ($channel, $conversation, $id, $timestamp, $json)
-                        """)
-                    .Bind("$channel", activity.ChannelId ?? "").Bind("$conversation", activity.Conversation?.Id ?? "").Bind("$id", reply.Id)
-                    .Bind("$timestamp", reply.Timestamp!.Value.ToString("O")).Bind("$json", row).ExecuteNonQuery());
+                await transcript.LogActivitiesAsync([activity, reply], CancellationToken.None);
             }
             return Results.Json(new ExpectedReplies([reply]), BotJson.Options);
         });

@@ -16,22 +16,26 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private const int MaxIdleReaders = 8;
 
     private const string Schema = """
-        PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS state (
             key TEXT PRIMARY KEY,
             json TEXT NOT NULL,
             etag TEXT NOT NULL);
+        -- A conversation's activities are found through a small index on its number: conversations are numbered as
+        -- they start, so the entries of those going on now sit together in the index's last pages, where an index on
+        -- the conversation's id (random text) had every turn change pages of its own.
+        CREATE TABLE IF NOT EXISTS conversation (
+            number INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE);
+        -- seq numbers activities in commit order (the Direct Line watermark). Rows are never deleted, so a new row's
+        -- number (the largest plus one) is never one given before.
         CREATE TABLE IF NOT EXISTS transcript (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            channel_id TEXT NOT NULL,
-            conversation_id TEXT NOT NULL,
+            seq INTEGER PRIMARY KEY,
+            conversation INTEGER NOT NULL,
             activity_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
             timestamp TEXT NOT NULL,
-            json TEXT NOT NULL,
-            UNIQUE (conversation_id, activity_id));
-        -- The unique index also serves a conversation's reads (sorted by seq after): a second index cost every
-        -- stored activity another random page write, and a conversation has tens of rows, not thousands.
-        DROP INDEX IF EXISTS transcript_by_conversation;
+            json TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS transcript_of_conversation ON transcript (conversation);
         CREATE TABLE IF NOT EXISTS directline_conversation (
             id TEXT PRIMARY KEY,
             user_id TEXT,
@@ -119,7 +123,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
         _writer.Open();
         // FULL: every commit reaches the disk before its turn's reply goes out, so a power cut cannot take back an
         // answered turn (NORMAL in WAL mode only survives a crash of the process). Group commit shares one fsync per batch.
-        Execute(_writer, Schema + "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
+        Execute(_writer, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
+        CreateSchema();
         _writeLoop = Task.Run(WriteLoopAsync);
     }
 
@@ -284,9 +289,37 @@ public sealed class SqliteDatabase : IAsyncDisposable
         SqliteConnection.ClearPool(_writer); // pooled connections would keep the file open until the process ends
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    /// <summary>Creates what is missing. A file from before conversations were numbered has its transcript moved to the
+    /// new tables, every activity keeping its seq (a client's watermark).</summary>
+    private void CreateSchema()
+    {
+        using var transaction = _writer.BeginTransaction();
+        using var layout = _writer.CreateCommand();
+        layout.Transaction = transaction;
+        layout.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'transcript'";
+        var unnumbered = layout.ExecuteScalar() is string sql && sql.Contains("conversation_id", StringComparison.Ordinal);
+        if (unnumbered)
+        {
+            Execute(_writer, transaction, "ALTER TABLE transcript RENAME TO transcript_unnumbered; DROP INDEX IF EXISTS transcript_by_conversation;");
+        }
+        Execute(_writer, transaction, Schema);
+        if (unnumbered)
+        {
+            Execute(_writer, transaction, """
+                INSERT INTO conversation (id) SELECT conversation_id FROM transcript_unnumbered GROUP BY conversation_id ORDER BY MIN(seq);
+                INSERT INTO transcript (seq, conversation, activity_id, channel_id, timestamp, json)
+                    SELECT t.seq, c.number, t.activity_id, t.channel_id, t.timestamp, t.json
+                    FROM transcript_unnumbered t JOIN conversation c ON c.id = t.conversation_id ORDER BY t.seq;
+                DROP TABLE transcript_unnumbered;
+                """);
+        }
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }

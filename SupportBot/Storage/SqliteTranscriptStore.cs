@@ -10,6 +10,9 @@ namespace SupportBot.Storage;
 /// changes are committed with its activities when the state is kept in the same file.</summary>
 public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITurnStore, ITranscriptStore
 {
+    /// <summary>How many of a conversation's latest activities an activity stored again is looked for among.</summary>
+    public const int DuplicatesLookBack = 200;
+
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
         var rows = Rows(activities);
@@ -40,16 +43,20 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
 
     private List<TranscriptEntry> Insert(SqliteConnection connection, SqliteTransaction transaction, List<(Activity Activity, string Conversation, string Json)> rows)
     {
-        var command = database.Command(transaction, """
-            INSERT OR IGNORE INTO transcript (channel_id, conversation_id, activity_id, timestamp, json)
-            VALUES ($channel, $conversation, $id, $timestamp, $json)
+        // Nothing changed: an activity already among its conversation's latest (a redelivery, a re-run turn) keeps its
+        // place. Looking no further back keeps a long conversation's writes as cheap as a new one's; a conversation's
+        // turns run one at a time, so a turn's own activities are never further back than that.
+        var command = database.Command(transaction, $"""
+            INSERT INTO transcript (conversation, activity_id, channel_id, timestamp, json)
+            SELECT $conversation, $id, $channel, $timestamp, $json
+            WHERE NOT EXISTS (SELECT 1 FROM (SELECT activity_id FROM transcript WHERE conversation = $conversation
+                                             ORDER BY seq DESC LIMIT {DuplicatesLookBack}) WHERE activity_id = $id)
             """);
         var entries = new List<TranscriptEntry>(rows.Count);
         foreach (var row in rows)
         {
-            command.Bind("$channel", row.Activity.ChannelId ?? "").Bind("$conversation", row.Conversation).Bind("$id", row.Activity.Id!)
+            command.Bind("$conversation", Number(transaction, row.Conversation)).Bind("$id", row.Activity.Id!).Bind("$channel", row.Activity.ChannelId ?? "")
                 .Bind("$timestamp", row.Activity.Timestamp!.Value.ToString("O")).Bind("$json", row.Json);
-            // Nothing changed: an activity already stored (a redelivery, a re-run turn) keeps its place.
             if (command.ExecuteNonQuery() == 1)
             {
                 entries.Add(new TranscriptEntry(SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle).ToString(CultureInfo.InvariantCulture), row.Activity));
@@ -57,6 +64,11 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         }
         return entries;
     }
+
+    /// <summary>The conversation's number, given the first time it is stored.</summary>
+    private long Number(SqliteTransaction transaction, string conversation) =>
+        database.Command(transaction, "SELECT number FROM conversation WHERE id = $id").Bind("$id", conversation).ExecuteScalar() as long?
+        ?? (long)database.Command(transaction, "INSERT INTO conversation (id) VALUES ($id) RETURNING number").Bind("$id", conversation).ExecuteScalar()!;
 
     /// <summary>Only after the commit: a stream never shows what a crash could still take back.</summary>
     private void Publish(List<TranscriptEntry> stored)
@@ -85,10 +97,11 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
             await using var command = connection.CreateCommand();
             // Timestamps are stored as round-trip UTC text, so they compare in time order.
             command.CommandText = """
-                SELECT t.channel_id, t.conversation_id, t.json FROM transcript t
-                JOIN (SELECT channel_id, conversation_id FROM transcript GROUP BY channel_id, conversation_id
+                SELECT t.channel_id, c.id, t.json FROM transcript t
+                JOIN (SELECT channel_id, conversation FROM transcript GROUP BY channel_id, conversation
                       HAVING MIN(timestamp) >= $from AND MIN(timestamp) < $to) started
-                  ON started.channel_id = t.channel_id AND started.conversation_id = t.conversation_id
+                  ON started.channel_id = t.channel_id AND started.conversation = t.conversation
+                JOIN conversation c ON c.number = t.conversation
                 ORDER BY t.seq
                 """;
             command.Parameters.AddWithValue("$from", from.ToUniversalTime().ToString("O"));
@@ -118,7 +131,10 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         {
             await using var connection = database.OpenRead();
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT seq, json FROM transcript WHERE conversation_id = $conversation AND {channelFilter} AND seq > $after ORDER BY seq LIMIT $limit";
+            command.CommandText = $"""
+                SELECT seq, json FROM transcript WHERE conversation = (SELECT number FROM conversation WHERE id = $conversation)
+                    AND {channelFilter} AND seq > $after ORDER BY seq LIMIT $limit
+                """;
             command.Parameters.AddWithValue("$conversation", conversationId);
             command.Parameters.AddWithValue("$channel", channelId ?? "");
             command.Parameters.AddWithValue("$after", afterSeq);

@@ -1,0 +1,86 @@
+using Microsoft.Data.Sqlite;
+using SupportBot.Dialogs.Schema;
+using SupportBot.Storage;
+using SupportBot.Tests.Infrastructure;
+using Xunit;
+
+namespace SupportBot.Tests.Storage;
+
+/// <summary>The SQLite transcript: conversations numbered as they start, activities numbered as they commit.</summary>
+public sealed class SqliteTranscriptStoreTests
+{
+    [Fact]
+    public async Task A_file_with_the_earlier_layout_keeps_every_activity_under_its_seq_and_numbers_new_ones_after_them()
+    {
+        var path = Path.Combine(TempFolder.Create("transcript-layout"), "old.db");
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            // The layout of files written before conversations were numbered, with the index an even earlier one had.
+            create.CommandText = """
+                CREATE TABLE transcript (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, channel_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+                    activity_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (conversation_id, activity_id));
+                CREATE INDEX transcript_by_conversation ON transcript (conversation_id, seq);
+                INSERT INTO transcript VALUES (3, 'webchat', 'a', 'a1', '2026-01-01T00:00:00.0000000Z', '{"type":"message","id":"a1","text":"first"}');
+                INSERT INTO transcript VALUES (7, 'webchat', 'b', 'b1', '2026-01-01T00:00:01.0000000Z', '{"type":"message","id":"b1","text":"other"}');
+                INSERT INTO transcript VALUES (9, 'webchat', 'a', 'a2', '2026-01-01T00:00:02.0000000Z', '{"type":"message","id":"a2","text":"second"}');
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        await using var database = new SqliteDatabase(path);
+        var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
+        await transcript.LogActivitiesAsync([Activities.Message("third", "a", channelId: "webchat")], default);
+
+        var a = await transcript.GetActivitiesAsync("a", "", 10, default);
+        Assert.Equal(["3", "9"], a.Take(2).Select(e => e.Watermark));
+        Assert.Equal(["first", "second", "third"], a.Select(e => e.Activity.Text));
+        Assert.True(long.Parse(a[2].Watermark) > 9);
+        Assert.Equal(["third"], (await transcript.GetActivitiesAsync("a", "9", 10, default)).Select(e => e.Activity.Text));
+        Assert.Equal(["other"], (await transcript.GetActivitiesAsync("b", "", 10, default)).Select(e => e.Activity.Text));
+    }
+
+    [Fact]
+    public async Task An_activity_stored_again_is_kept_once_in_its_conversation_and_numbers_follow_commit_order()
+    {
+        await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("transcript-once"), "t.db"));
+        var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
+        var hello = Activities.Message("hello", "a", channelId: "webchat");
+        hello.Id = "same";
+        var elsewhere = Activities.Message("hello elsewhere", "b", channelId: "webchat");
+        elsewhere.Id = "same";
+
+        await transcript.LogActivitiesAsync([hello], default);
+        await transcript.LogActivitiesAsync([elsewhere], default);
+        await transcript.LogActivitiesAsync([hello, Activities.Message("after", "a", channelId: "webchat")], default);
+
+        var a = await transcript.GetActivitiesAsync("a", "", 10, default);
+        Assert.Equal(["hello", "after"], a.Select(e => e.Activity.Text));
+        var b = await transcript.GetActivitiesAsync("b", "", 10, default);
+        Assert.Equal(["hello elsewhere"], b.Select(e => e.Activity.Text)); // ids are unique per conversation only
+        Assert.True(long.Parse(a[0].Watermark) < long.Parse(b[0].Watermark));
+        Assert.True(long.Parse(b[0].Watermark) < long.Parse(a[1].Watermark));
+    }
+
+    [Fact]
+    public async Task Duplicates_are_looked_for_among_the_conversations_latest_activities_only()
+    {
+        await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("transcript-lookback"), "t.db"));
+        var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
+        var first = Activities.Message("first", "a", channelId: "webchat");
+        await transcript.LogActivitiesAsync([first], default);
+        var later = Enumerable.Range(0, SqliteTranscriptStore.DuplicatesLookBack).Select(i => Activities.Message($"m{i}", "a", channelId: "webchat")).ToList();
+
+        await transcript.LogActivitiesAsync(later[..^1], default);
+        await transcript.LogActivitiesAsync([first], default); // still among the latest: ignored
+        await transcript.LogActivitiesAsync(later[^1..], default);
+        await transcript.LogActivitiesAsync([first], default); // now further back: stored again
+
+        var texts = (await transcript.GetActivitiesAsync("a", "", 1000, default)).Select(e => e.Activity.Text).ToList();
+        Assert.Equal(SqliteTranscriptStore.DuplicatesLookBack + 2, texts.Count);
+        Assert.Equal("first", texts[0]);
+        Assert.Equal("first", texts[^1]);
+    }
+}
