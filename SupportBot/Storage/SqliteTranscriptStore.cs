@@ -53,9 +53,14 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
                                              ORDER BY seq DESC LIMIT {DuplicatesLookBack}) WHERE activity_id = $id)
             """);
         var entries = new List<TranscriptEntry>(rows.Count);
+        (string Id, long Number)? conversation = null;
         foreach (var row in rows)
         {
-            command.Bind("$conversation", Number(transaction, row.Conversation)).Bind("$id", row.Activity.Id!).Bind("$channel", row.Activity.ChannelId ?? "")
+            if (conversation?.Id != row.Conversation)
+            {
+                conversation = (row.Conversation, Number(transaction, row.Conversation)); // a turn's rows share one
+            }
+            command.Bind("$conversation", conversation.Value.Number).Bind("$id", row.Activity.Id!).Bind("$channel", row.Activity.ChannelId ?? "")
                 .Bind("$timestamp", row.Activity.Timestamp!.Value.ToString("O")).Bind("$json", row.Json);
             if (command.ExecuteNonQuery() == 1)
             {
