@@ -40,6 +40,16 @@ public sealed class SqliteTranscriptStoreTests
         Assert.True(long.Parse(a[2].Watermark) > 9);
         Assert.Equal(["third"], (await transcript.GetActivitiesAsync("a", "9", 10, default)).Select(e => e.Activity.Text));
         Assert.Equal(["other"], (await transcript.GetActivitiesAsync("b", "", 10, default)).Select(e => e.Activity.Text));
+        await database.DisposeAsync();
+
+        // Reopened: nothing is migrated twice and the earlier layout is gone.
+        await using var reopened = new SqliteDatabase(path);
+        var again = new SqliteTranscriptStore(reopened, new TranscriptFeed());
+        Assert.Equal(["first", "second", "third"], (await again.GetConversationAsync("webchat", "a", default)).Select(e => e.Activity.Text));
+        await using var read = reopened.OpenRead();
+        using var tables = read.CreateCommand();
+        tables.CommandText = "SELECT group_concat(name) FROM sqlite_schema WHERE name LIKE '%unnumbered%' OR name = 'transcript_by_conversation'";
+        Assert.True(tables.ExecuteScalar() is DBNull);
     }
 
     [Fact]
@@ -65,22 +75,18 @@ public sealed class SqliteTranscriptStoreTests
     }
 
     [Fact]
-    public async Task Duplicates_are_looked_for_among_the_conversations_latest_activities_only()
+    public async Task An_activity_repeated_in_one_write_or_hundreds_of_activities_later_is_kept_once()
     {
-        await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("transcript-lookback"), "t.db"));
+        await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("transcript-repeat"), "t.db"));
         var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
         var first = Activities.Message("first", "a", channelId: "webchat");
+        await transcript.LogActivitiesAsync([first, first], default);
+        await transcript.LogActivitiesAsync(Enumerable.Range(0, 300).Select(i => Activities.Message($"m{i}", "a", channelId: "webchat")).ToList(), default);
         await transcript.LogActivitiesAsync([first], default);
-        var later = Enumerable.Range(0, SqliteTranscriptStore.DuplicatesLookBack).Select(i => Activities.Message($"m{i}", "a", channelId: "webchat")).ToList();
-
-        await transcript.LogActivitiesAsync(later[..^1], default);
-        await transcript.LogActivitiesAsync([first], default); // still among the latest: ignored
-        await transcript.LogActivitiesAsync(later[^1..], default);
-        await transcript.LogActivitiesAsync([first], default); // now further back: stored again
 
         var texts = (await transcript.GetActivitiesAsync("a", "", 1000, default)).Select(e => e.Activity.Text).ToList();
-        Assert.Equal(SqliteTranscriptStore.DuplicatesLookBack + 2, texts.Count);
-        Assert.Equal("first", texts[0]);
-        Assert.Equal("first", texts[^1]);
+        Assert.Equal(301, texts.Count);
+        Assert.Equal(["first", "m0"], texts[..2]);
+        Assert.Equal("m299", texts[^1]);
     }
 }

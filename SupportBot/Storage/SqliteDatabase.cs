@@ -20,14 +20,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
             key TEXT PRIMARY KEY,
             json TEXT NOT NULL,
             etag TEXT NOT NULL);
-        -- A conversation's activities are found through a small index on its number: conversations are numbered as
-        -- they start, so the entries of those going on now sit together in the index's last pages, where an index on
-        -- the conversation's id (random text) had every turn change pages of its own.
+        -- A conversation's activities are found through an index on its number: conversations are numbered as they
+        -- start, so the entries of those going on now sit together in the index's last pages, where an index on the
+        -- conversation's id (random text) had every turn change pages of its own.
         CREATE TABLE IF NOT EXISTS conversation (
             number INTEGER PRIMARY KEY,
             id TEXT NOT NULL UNIQUE);
-        -- seq numbers activities in commit order (the Direct Line watermark). Rows are never deleted, so a new row's
-        -- number (the largest plus one) is never one given before.
+        -- seq numbers activities in commit order (the Direct Line watermark). Nothing deletes a row (nothing may: the
+        -- watermark needs it), so a new row's number, the largest plus one, is never one given before.
         CREATE TABLE IF NOT EXISTS transcript (
             seq INTEGER PRIMARY KEY,
             conversation INTEGER NOT NULL,
@@ -35,7 +35,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             channel_id TEXT NOT NULL,
             timestamp TEXT NOT NULL,
             json TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS transcript_of_conversation ON transcript (conversation);
+        CREATE UNIQUE INDEX IF NOT EXISTS transcript_activity ON transcript (conversation, activity_id);
         CREATE TABLE IF NOT EXISTS directline_conversation (
             id TEXT PRIMARY KEY,
             user_id TEXT,
@@ -123,8 +123,16 @@ public sealed class SqliteDatabase : IAsyncDisposable
         _writer.Open();
         // FULL: every commit reaches the disk before its turn's reply goes out, so a power cut cannot take back an
         // answered turn (NORMAL in WAL mode only survives a crash of the process). Group commit shares one fsync per batch.
-        Execute(_writer, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
-        CreateSchema();
+        try
+        {
+            Execute(_writer, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
+            CreateSchema();
+        }
+        catch
+        {
+            _writer.Dispose(); // a file that cannot be opened stays closed
+            throw;
+        }
         _writeLoop = Task.Run(WriteLoopAsync);
     }
 
@@ -274,6 +282,10 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
         _disposed = true;
         _writes.Writer.TryComplete();
         await _writeLoop;

@@ -10,9 +10,6 @@ namespace SupportBot.Storage;
 /// changes are committed with its activities when the state is kept in the same file.</summary>
 public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFeed feed) : ITurnStore, ITranscriptStore
 {
-    /// <summary>How many of a conversation's latest activities an activity stored again is looked for among.</summary>
-    public const int DuplicatesLookBack = 200;
-
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
         var rows = Rows(activities);
@@ -43,14 +40,10 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
 
     private List<TranscriptEntry> Insert(SqliteConnection connection, SqliteTransaction transaction, List<(Activity Activity, string Conversation, string Json)> rows)
     {
-        // Nothing changed: an activity already among its conversation's latest (a redelivery, a re-run turn) keeps its
-        // place. Looking no further back keeps a long conversation's writes as cheap as a new one's; a conversation's
-        // turns run one at a time, so a turn's own activities are never further back than that.
-        var command = database.Command(transaction, $"""
+        // An activity already stored in its conversation (a redelivery, a re-run turn) keeps its place.
+        var command = database.Command(transaction, """
             INSERT INTO transcript (conversation, activity_id, channel_id, timestamp, json)
-            SELECT $conversation, $id, $channel, $timestamp, $json
-            WHERE NOT EXISTS (SELECT 1 FROM (SELECT activity_id FROM transcript WHERE conversation = $conversation
-                                             ORDER BY seq DESC LIMIT {DuplicatesLookBack}) WHERE activity_id = $id)
+            VALUES ($conversation, $id, $channel, $timestamp, $json) ON CONFLICT DO NOTHING
             """);
         var entries = new List<TranscriptEntry>(rows.Count);
         (string Id, long Number)? conversation = null;
