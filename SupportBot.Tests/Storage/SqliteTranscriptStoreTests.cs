@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
 using SupportBot.Storage;
 using SupportBot.Tests.Infrastructure;
 using Xunit;
@@ -46,6 +47,10 @@ public sealed class SqliteTranscriptStoreTests
         await using var reopened = new SqliteDatabase(path);
         var again = new SqliteTranscriptStore(reopened, new TranscriptFeed());
         Assert.Equal(["first", "second", "third"], (await again.GetConversationAsync("webchat", "a", default)).Select(e => e.Activity.Text));
+        // Analytics finds the migrated conversations by when they started, each with all of its activities.
+        var started = await again.ConversationsStartedAsync(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), default);
+        Assert.Equal(["a: first second third", "b: other"], started.OrderBy(c => c.ConversationId)
+            .Select(c => $"{c.ConversationId}: {string.Join(' ', c.Activities.Select(x => x.Text))}"));
         await using var read = reopened.OpenRead();
         using var tables = read.CreateCommand();
         tables.CommandText = "SELECT group_concat(name) FROM sqlite_schema WHERE name LIKE '%unnumbered%' OR name = 'transcript_by_conversation'";
@@ -89,4 +94,33 @@ public sealed class SqliteTranscriptStoreTests
         Assert.Equal(["first", "m0"], texts[..2]);
         Assert.Equal("m299", texts[^1]);
     }
+    [Fact]
+    public async Task A_turn_undone_by_a_state_conflict_leaves_no_activity_and_later_ones_are_numbered_after_everything_seen()
+    {
+        await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("transcript-conflict"), "t.db"));
+        var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
+        var state = new SqliteStorage(database);
+        await transcript.LogActivitiesAsync([Activities.Message("before", "b", channelId: "webchat")], default);
+        var seen = long.Parse((await transcript.GetActivitiesAsync("b", "", 10, default))[0].Watermark);
+
+        // Queued back to back, so usually in one group commit: the stale one is undone, the other commits.
+        var stale = transcript.CommitTurnAsync(state, Changes("webchat/conversations/a", "no-such-etag"), [Activities.Message("lost", "a", channelId: "webchat")], default);
+        var fine = transcript.CommitTurnAsync(state, Changes("webchat/conversations/b", null), [Activities.Message("kept", "b", channelId: "webchat")], default);
+        await Assert.ThrowsAsync<StorageConflictException>(() => stale);
+        await fine;
+
+        Assert.Empty(await transcript.GetActivitiesAsync("a", "", 10, default));
+        var b = await transcript.GetActivitiesAsync("b", seen.ToString(), 10, default);
+        Assert.Equal(["kept"], b.Select(e => e.Activity.Text));
+        var kept = long.Parse(b[0].Watermark);
+        Assert.True(kept > seen);
+
+        // The re-run of the undone turn is stored, numbered after everything a reader has already been shown.
+        await transcript.CommitTurnAsync(state, Changes("webchat/conversations/a", null), [Activities.Message("again", "a", channelId: "webchat")], default);
+        var a = await transcript.GetActivitiesAsync("a", "", 10, default);
+        Assert.Equal(["again"], a.Select(e => e.Activity.Text));
+        Assert.True(long.Parse(a[0].Watermark) > kept);
+    }
+
+    private static Dictionary<string, StoreItem> Changes(string key, string? etag) => new() { [key] = new StoreItem("""{"step":1}""", etag) };
 }
