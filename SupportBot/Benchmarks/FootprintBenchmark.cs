@@ -51,6 +51,7 @@ public static class FootprintBenchmark
         finally
         {
             Stop(server);
+            Directory.Delete(data, recursive: true);
         }
         return 0;
     }

@@ -24,6 +24,7 @@ public static class PhaseBenchmark
         CultureInfo.CurrentCulture = CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         var conversations = args is ["--conversations", var n] ? int.Parse(n, CultureInfo.InvariantCulture) : 300;
         var folder = Directory.CreateTempSubdirectory("supportbot-phases-").FullName;
+        s_folder = folder;
         try
         {
             return await RunInAsync(folder, conversations);
@@ -146,11 +147,13 @@ public static class PhaseBenchmark
     private static SupportBotHandler Bot(IStorage storage, PlaybookHost playbooks) =>
         new(new ConversationState(storage), new UserState(storage), () => playbooks.Current, Hub.Value, TimeProvider.System);
 
+    private static string? s_folder; // the run's temporary folder, deleted at the end
+
     /// <summary>The support script never asks for a person; the bot still needs a hub to exist.</summary>
     private static readonly Lazy<AgentHub> Hub = new(() =>
     {
         var notifications = new HubNotifications();
-        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), $"supportbot-phases-hub-{Environment.ProcessId}.db"));
+        var database = new SqliteDatabase(Path.Combine(s_folder!, "hub.db"));
         return new AgentHub(new SqliteHandoffQueue(database), new AgentPresence(notifications, TimeProvider.System), notifications, TimeProvider.System);
     });
 
