@@ -26,8 +26,15 @@ public sealed class SharedPresenceTests
         var onA = new AgentPresence(new HubNotifications(), clock, new SharedPresence(linkA, NullLogger<SharedPresence>.Instance));
         var onB = new AgentPresence(new HubNotifications(), clock, new SharedPresence(linkB, NullLogger<SharedPresence>.Instance));
         using var console = onB.Connect("alice");
-        await onB.ShareAsync();
+        // Opening a console shares it in the background: wait for that write, which would otherwise race the clock
+        // below (written after it moves, it would say B had just been seen).
         await onA.RefreshAsync();
+        for (var wait = 0; wait < 400 && onA.StatusOf("alice") == AgentPresence.Away; wait++)
+        {
+            await Task.Delay(25);
+            await onA.RefreshAsync();
+        }
+        Assert.Equal(AgentPresence.Available, onA.StatusOf("alice"));
         Assert.Equal(TimeSpan.Zero, onA.AbsentFor("alice"));
 
         // Redis reachable, B silent for ten minutes: B is gone, and so is Alice's console with it.

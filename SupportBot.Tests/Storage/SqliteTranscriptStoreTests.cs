@@ -58,6 +58,42 @@ public sealed class SqliteTranscriptStoreTests
     }
 
     [Fact]
+    public async Task A_file_from_the_builds_that_looked_back_200_activities_opens_with_every_row_even_a_repeat_stored_twice()
+    {
+        var path = Path.Combine(TempFolder.Create("transcript-lookback"), "lookback.db");
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE conversation (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
+                CREATE TABLE transcript (seq INTEGER PRIMARY KEY, conversation INTEGER NOT NULL, activity_id TEXT NOT NULL,
+                    channel_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL);
+                CREATE INDEX transcript_of_conversation ON transcript (conversation);
+                INSERT INTO conversation VALUES (1, 'a');
+                INSERT INTO transcript VALUES (1, 1, 'x', 'webchat', '2026-01-01T00:00:00.0000000Z', '{"type":"message","id":"x","text":"first"}');
+                INSERT INTO transcript VALUES (2, 1, 'y', 'webchat', '2026-01-01T00:00:01.0000000Z', '{"type":"message","id":"y","text":"second"}');
+                INSERT INTO transcript VALUES (3, 1, 'x', 'webchat', '2026-01-01T00:00:02.0000000Z', '{"type":"message","id":"x","text":"first"}');
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        await using var database = new SqliteDatabase(path);
+        var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
+        var again = Activities.Message("first", "a", channelId: "webchat");
+        again.Id = "x";
+        await transcript.LogActivitiesAsync([again, Activities.Message("third", "a", channelId: "webchat")], default);
+
+        var a = await transcript.GetActivitiesAsync("a", "", 10, default);
+        Assert.Equal(["1", "2", "3", "4"], a.Select(e => e.Watermark));
+        Assert.Equal(["first", "second", "first", "third"], a.Select(e => e.Activity.Text));
+        await using var read = database.OpenRead();
+        using var index = read.CreateCommand();
+        index.CommandText = "SELECT count(*) FROM sqlite_schema WHERE name = 'transcript_of_conversation'";
+        Assert.Equal(0L, index.ExecuteScalar());
+    }
+
+    [Fact]
     public async Task An_activity_stored_again_is_kept_once_in_its_conversation_and_numbers_follow_commit_order()
     {
         await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("transcript-once"), "t.db"));

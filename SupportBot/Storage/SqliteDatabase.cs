@@ -112,6 +112,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     private readonly ILogger? _logger;
     private volatile bool _disposed;
+    private int _disposing;
 
     public SqliteDatabase(string path, ILogger<SqliteDatabase>? logger = null)
     {
@@ -130,7 +131,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
         catch
         {
-            _writer.Dispose(); // a file that cannot be opened stays closed
+            _writer.Dispose();
+            SqliteConnection.ClearPool(_writer); // a file that cannot be opened stays closed (disposing only pools it)
             throw;
         }
         _writeLoop = Task.Run(WriteLoopAsync);
@@ -282,7 +284,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposing, 1) == 1)
         {
             return;
         }
@@ -312,7 +314,19 @@ public sealed class SqliteDatabase : IAsyncDisposable
         var unnumbered = layout.ExecuteScalar() is string sql && sql.Contains("conversation_id", StringComparison.Ordinal);
         if (unnumbered)
         {
+            _logger?.LogWarning("Moving the transcript in {Path} to numbered conversations; a large one takes a while, once.", Path);
             Execute(_writer, transaction, "ALTER TABLE transcript RENAME TO transcript_unnumbered; DROP INDEX IF EXISTS transcript_by_conversation;");
+        }
+        layout.CommandText = "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'transcript_of_conversation'";
+        if ((long)layout.ExecuteScalar()! > 0)
+        {
+            // A file from builds that looked for a repeated activity among the latest 200 only: an older repeat may be
+            // stored twice. Both copies stay (a client may have been shown either); the later one gets an id of its own.
+            Execute(_writer, transaction, """
+                UPDATE transcript SET activity_id = activity_id || '#' || seq
+                    WHERE seq NOT IN (SELECT MIN(seq) FROM transcript GROUP BY conversation, activity_id);
+                DROP INDEX transcript_of_conversation;
+                """);
         }
         Execute(_writer, transaction, Schema);
         if (unnumbered)

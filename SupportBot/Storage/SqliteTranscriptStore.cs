@@ -24,7 +24,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         var state = storage is SqliteStorage s && s.IsIn(database) ? s : throw new ArgumentException("The state is not kept in this database.", nameof(storage));
         var rows = Rows(activities);
         // One savepoint: a conflict on the state undoes the transcript rows too.
-        var (etags, stored) = await database.WriteAsync((connection, transaction) => (state.Write(transaction, changes), Insert(connection, transaction, rows)));
+        var (stored, etags) = await database.WriteAsync((connection, transaction) => (Insert(connection, transaction, rows), state.Write(transaction, changes)));
         Publish(stored);
         return etags;
     }
