@@ -13,23 +13,16 @@ public sealed class SqliteTranscriptStoreTests
     [Fact]
     public async Task A_file_with_the_earlier_layout_keeps_every_activity_under_its_seq_and_numbers_new_ones_after_them()
     {
-        var path = Path.Combine(TempFolder.Create("transcript-layout"), "old.db");
-        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            old.Open();
-            using var create = old.CreateCommand();
-            // The layout of files written before conversations were numbered, with the index an even earlier one had.
-            create.CommandText = """
-                CREATE TABLE transcript (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT, channel_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
-                    activity_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (conversation_id, activity_id));
-                CREATE INDEX transcript_by_conversation ON transcript (conversation_id, seq);
-                INSERT INTO transcript VALUES (3, 'webchat', 'a', 'a1', '2026-01-01T00:00:00.0000000Z', '{"type":"message","id":"a1","text":"first"}');
-                INSERT INTO transcript VALUES (7, 'webchat', 'b', 'b1', '2026-01-01T00:00:01.0000000Z', '{"type":"message","id":"b1","text":"other"}');
-                INSERT INTO transcript VALUES (9, 'webchat', 'a', 'a2', '2026-01-01T00:00:02.0000000Z', '{"type":"message","id":"a2","text":"second"}');
-                """;
-            create.ExecuteNonQuery();
-        }
+        // The layout of files written before conversations were numbered, with the index an even earlier one had.
+        var path = FileWith("transcript-layout", """
+            CREATE TABLE transcript (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, channel_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+                activity_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (conversation_id, activity_id));
+            CREATE INDEX transcript_by_conversation ON transcript (conversation_id, seq);
+            INSERT INTO transcript VALUES (3, 'webchat', 'a', 'a1', '2026-01-01T00:00:00.0000000Z', '{"type":"message","id":"a1","text":"first"}');
+            INSERT INTO transcript VALUES (7, 'webchat', 'b', 'b1', '2026-01-01T00:00:01.0000000Z', '{"type":"message","id":"b1","text":"other"}');
+            INSERT INTO transcript VALUES (9, 'webchat', 'a', 'a2', '2026-01-01T00:00:02.0000000Z', '{"type":"message","id":"a2","text":"second"}');
+            """);
 
         await using var database = new SqliteDatabase(path);
         var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
@@ -60,23 +53,16 @@ public sealed class SqliteTranscriptStoreTests
     [Fact]
     public async Task A_file_from_the_builds_that_looked_back_200_activities_opens_with_every_row_even_a_repeat_stored_twice()
     {
-        var path = Path.Combine(TempFolder.Create("transcript-lookback"), "lookback.db");
-        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            old.Open();
-            using var create = old.CreateCommand();
-            create.CommandText = """
-                CREATE TABLE conversation (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
-                CREATE TABLE transcript (seq INTEGER PRIMARY KEY, conversation INTEGER NOT NULL, activity_id TEXT NOT NULL,
-                    channel_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL);
-                CREATE INDEX transcript_of_conversation ON transcript (conversation);
-                INSERT INTO conversation VALUES (1, 'a');
-                INSERT INTO transcript VALUES (1, 1, 'x', 'webchat', '2026-01-01T00:00:00.0000000Z', '{"type":"message","id":"x","text":"first"}');
-                INSERT INTO transcript VALUES (2, 1, 'y', 'webchat', '2026-01-01T00:00:01.0000000Z', '{"type":"message","id":"y","text":"second"}');
-                INSERT INTO transcript VALUES (3, 1, 'x', 'webchat', '2026-01-01T00:00:02.0000000Z', '{"type":"message","id":"x","text":"first"}');
-                """;
-            create.ExecuteNonQuery();
-        }
+        var path = FileWith("transcript-lookback", """
+            CREATE TABLE conversation (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
+            CREATE TABLE transcript (seq INTEGER PRIMARY KEY, conversation INTEGER NOT NULL, activity_id TEXT NOT NULL,
+                channel_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL);
+            CREATE INDEX transcript_of_conversation ON transcript (conversation);
+            INSERT INTO conversation VALUES (1, 'a');
+            INSERT INTO transcript VALUES (1, 1, 'x', 'webchat', '2026-01-01T00:00:00.0000000Z', '{"type":"message","id":"x","text":"first"}');
+            INSERT INTO transcript VALUES (2, 1, 'y', 'webchat', '2026-01-01T00:00:01.0000000Z', '{"type":"message","id":"y","text":"second"}');
+            INSERT INTO transcript VALUES (3, 1, 'x', 'webchat', '2026-01-01T00:00:02.0000000Z', '{"type":"message","id":"x","text":"first"}');
+            """);
 
         await using var database = new SqliteDatabase(path);
         var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
@@ -158,5 +144,31 @@ public sealed class SqliteTranscriptStoreTests
         Assert.True(long.Parse(a[0].Watermark) > kept);
     }
 
+    [Fact]
+    public async Task A_conversation_stamped_in_local_time_counts_as_started_on_its_day_in_UTC()
+    {
+        await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("transcript-utc"), "t.db"));
+        var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
+        var late = Activities.Message("a late question", "a", channelId: "webchat");
+        late.Timestamp = new DateTimeOffset(2026, 1, 1, 23, 30, 0, TimeSpan.FromHours(-2)); // 01:30 on 2 January, UTC
+        await transcript.LogActivitiesAsync([late], default);
+
+        var first = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Empty(await transcript.ConversationsStartedAsync(first, first.AddDays(1), default));
+        Assert.Equal(["a"], (await transcript.ConversationsStartedAsync(first.AddDays(1), first.AddDays(2), default)).Select(c => c.ConversationId));
+    }
+
     private static Dictionary<string, StoreItem> Changes(string key, string? etag) => new() { [key] = new StoreItem("""{"step":1}""", etag) };
+
+    /// <summary>A database file in a fresh folder, made by <paramref name="sql"/> (an earlier build's layout).</summary>
+    private static string FileWith(string folder, string sql)
+    {
+        var path = Path.Combine(TempFolder.Create(folder), "earlier.db");
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+        return path;
+    }
 }

@@ -54,7 +54,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
                 conversation = (row.Conversation, Number(transaction, row.Conversation)); // a turn's rows share one
             }
             command.Bind("$conversation", conversation.Value.Number).Bind("$id", row.Activity.Id!).Bind("$channel", row.Activity.ChannelId ?? "")
-                .Bind("$timestamp", row.Activity.Timestamp!.Value.ToString("O")).Bind("$json", row.Json);
+                .Bind("$timestamp", row.Activity.Timestamp!.Value.ToUniversalTime().ToString("O")).Bind("$json", row.Json);
             if (command.ExecuteNonQuery() == 1)
             {
                 entries.Add(new TranscriptEntry(SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle).ToString(CultureInfo.InvariantCulture), row.Activity));
