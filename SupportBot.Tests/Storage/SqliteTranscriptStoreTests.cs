@@ -158,6 +158,20 @@ public sealed class SqliteTranscriptStoreTests
         Assert.Equal(["a"], (await transcript.ConversationsStartedAsync(first.AddDays(1), first.AddDays(2), default)).Select(c => c.ConversationId));
     }
 
+    [Fact]
+    public void A_file_that_is_not_a_database_is_refused_and_left_closed()
+    {
+        var path = Path.Combine(TempFolder.Create("transcript-garbage"), "garbage.db");
+        File.WriteAllText(path, new string('x', 8192));
+
+        Assert.ThrowsAny<Exception>(() => new SqliteDatabase(path));
+
+        // No handle of this process still points at the file (pooled connections would keep it open).
+        var open = new DirectoryInfo("/proc/self/fd").GetFileSystemInfos().Select(fd => fd.LinkTarget).Where(target => target == path);
+        Assert.Empty(open);
+        Assert.Equal(new string('x', 8192), File.ReadAllText(path)); // nothing was written over it
+    }
+
     private static Dictionary<string, StoreItem> Changes(string key, string? etag) => new() { [key] = new StoreItem("""{"step":1}""", etag) };
 
     /// <summary>A database file in a fresh folder, made by <paramref name="sql"/> (an earlier build's layout).</summary>

@@ -111,8 +111,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     [ThreadStatic] private static Write? t_running; // the write whose work runs now on this thread (only ever the writer)
 
     private readonly ILogger? _logger;
-    private volatile bool _disposed;
-    private int _disposing;
+    private int _disposed; // 1 once disposing has begun
 
     public SqliteDatabase(string path, ILogger<SqliteDatabase>? logger = null)
     {
@@ -159,7 +158,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         try
         {
             var result = read(reader);
-            if (!_disposed && _readers.Count < MaxIdleReaders)
+            if (Volatile.Read(ref _disposed) == 0 && _readers.Count < MaxIdleReaders)
             {
                 _readers.Add(reader);
                 reader = null;
@@ -284,11 +283,10 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposing, 1) == 1)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
-        _disposed = true;
         _writes.Writer.TryComplete();
         await _writeLoop;
         foreach (var command in _prepared.Values)
