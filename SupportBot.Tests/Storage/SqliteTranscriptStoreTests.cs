@@ -80,6 +80,33 @@ public sealed class SqliteTranscriptStoreTests
     }
 
     [Fact]
+    public async Task A_file_from_before_conversations_kept_their_start_finds_them_by_their_earliest_activity()
+    {
+        var path = FileWith("transcript-unstarted", """
+            CREATE TABLE conversation (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
+            CREATE TABLE transcript (seq INTEGER PRIMARY KEY, conversation INTEGER NOT NULL, activity_id TEXT NOT NULL,
+                channel_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL);
+            CREATE UNIQUE INDEX transcript_activity ON transcript (conversation, activity_id);
+            INSERT INTO conversation VALUES (1, 'a'), (2, 'b');
+            INSERT INTO transcript VALUES (1, 1, 'a1', 'webchat', '2026-01-01T23:59:00.0000000+00:00', '{"type":"message","id":"a1","text":"late on the 1st"}');
+            INSERT INTO transcript VALUES (2, 2, 'b1', 'webchat', '2026-01-02T08:00:00.0000000+00:00', '{"type":"message","id":"b1","text":"on the 2nd"}');
+            INSERT INTO transcript VALUES (3, 1, 'a2', 'webchat', '2026-01-02T00:01:00.0000000+00:00', '{"type":"message","id":"a2","text":"a reply after midnight"}');
+            """);
+
+        await using var database = new SqliteDatabase(path);
+        var transcript = new SqliteTranscriptStore(database, new TranscriptFeed());
+        var later = Activities.Message("a new one", "c", channelId: "webchat");
+        later.Timestamp = new DateTimeOffset(2026, 1, 2, 12, 0, 0, TimeSpan.Zero);
+        await transcript.LogActivitiesAsync([later], default);
+
+        var first = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var day1 = await transcript.ConversationsStartedAsync(first, first.AddDays(1), default);
+        Assert.Equal(["a: late on the 1st, a reply after midnight"], day1.Select(c => $"{c.ConversationId}: {string.Join(", ", c.Activities.Select(x => x.Text))}"));
+        var day2 = await transcript.ConversationsStartedAsync(first.AddDays(1), first.AddDays(2), default);
+        Assert.Equal(["b", "c"], day2.Select(c => c.ConversationId).Order());
+    }
+
+    [Fact]
     public async Task An_activity_stored_again_is_kept_once_in_its_conversation_and_numbers_follow_commit_order()
     {
         await using var database = new SqliteDatabase(Path.Combine(TempFolder.Create("transcript-once"), "t.db"));

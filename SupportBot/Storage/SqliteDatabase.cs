@@ -22,10 +22,13 @@ public sealed class SqliteDatabase : IAsyncDisposable
             etag TEXT NOT NULL);
         -- A conversation's activities are found through an index on its number: conversations are numbered as they
         -- start, so the entries of those going on now sit together in the index's last pages, where an index on the
-        -- conversation's id (random text) had every turn change pages of its own.
+        -- conversation's id (random text) had every turn change pages of its own. started (its first stored activity's
+        -- timestamp) lets analytics find the conversations of a period without reading the whole transcript.
         CREATE TABLE IF NOT EXISTS conversation (
             number INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE);
+            id TEXT NOT NULL UNIQUE,
+            started TEXT);
+        CREATE INDEX IF NOT EXISTS conversation_started ON conversation (started);
         -- seq numbers activities in commit order (the Direct Line watermark). Nothing deletes a row (nothing may: the
         -- watermark needs it), so a new row's number, the largest plus one, is never one given before.
         CREATE TABLE IF NOT EXISTS transcript (
@@ -302,7 +305,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Creates what is missing. A file from before conversations were numbered has its transcript moved to the
-    /// new tables, every activity keeping its seq (a client's watermark).</summary>
+    /// new tables, every activity keeping its seq (a client's watermark); one from before their start was kept has it
+    /// filled in from their earliest activities.</summary>
     private void CreateSchema()
     {
         using var transaction = _writer.BeginTransaction();
@@ -326,11 +330,27 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 DROP INDEX transcript_of_conversation;
                 """);
         }
+        // A conversation table from before its start was kept (no rows at all when there is no such table yet).
+        layout.CommandText = "SELECT count(*) > 0 AND sum(name = 'started') = 0 FROM pragma_table_info('conversation')";
+        var startedUnknown = layout.ExecuteScalar() is 1L;
+        if (startedUnknown)
+        {
+            _logger?.LogWarning("Noting when each conversation in {Path} started; a large transcript takes a while, once.", Path);
+            Execute(_writer, transaction, "ALTER TABLE conversation ADD COLUMN started TEXT");
+        }
         Execute(_writer, transaction, Schema);
+        if (startedUnknown)
+        {
+            Execute(_writer, transaction, """
+                UPDATE conversation SET started = first.timestamp
+                    FROM (SELECT conversation, MIN(timestamp) AS timestamp FROM transcript GROUP BY conversation) AS first
+                    WHERE first.conversation = conversation.number;
+                """);
+        }
         if (unnumbered)
         {
             Execute(_writer, transaction, """
-                INSERT INTO conversation (id) SELECT conversation_id FROM transcript_unnumbered GROUP BY conversation_id ORDER BY MIN(seq);
+                INSERT INTO conversation (id, started) SELECT conversation_id, MIN(timestamp) FROM transcript_unnumbered GROUP BY conversation_id ORDER BY MIN(seq);
                 INSERT INTO transcript (seq, conversation, activity_id, channel_id, timestamp, json)
                     SELECT t.seq, c.number, t.activity_id, t.channel_id, t.timestamp, t.json
                     FROM transcript_unnumbered t JOIN conversation c ON c.id = t.conversation_id ORDER BY t.seq;

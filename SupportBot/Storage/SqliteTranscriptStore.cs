@@ -49,12 +49,13 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         (string Id, long Number)? conversation = null;
         foreach (var row in rows)
         {
+            var timestamp = row.Activity.Timestamp!.Value.ToUniversalTime().ToString("O");
             if (conversation?.Id != row.Conversation)
             {
-                conversation = (row.Conversation, Number(transaction, row.Conversation)); // a turn's rows share one
+                conversation = (row.Conversation, Number(transaction, row.Conversation, timestamp)); // a turn's rows share one
             }
             command.Bind("$conversation", conversation.Value.Number).Bind("$id", row.Activity.Id!).Bind("$channel", row.Activity.ChannelId ?? "")
-                .Bind("$timestamp", row.Activity.Timestamp!.Value.ToUniversalTime().ToString("O")).Bind("$json", row.Json);
+                .Bind("$timestamp", timestamp).Bind("$json", row.Json);
             if (command.ExecuteNonQuery() == 1)
             {
                 entries.Add(new TranscriptEntry(SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle).ToString(CultureInfo.InvariantCulture), row.Activity));
@@ -63,10 +64,12 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         return entries;
     }
 
-    /// <summary>The conversation's number, given the first time it is stored.</summary>
-    private long Number(SqliteTransaction transaction, string conversation) =>
+    /// <summary>The conversation's number, given the first time it is stored, when it also starts at
+    /// <paramref name="timestamp"/> (its first activity's).</summary>
+    private long Number(SqliteTransaction transaction, string conversation, string timestamp) =>
         database.Command(transaction, "SELECT number FROM conversation WHERE id = $id").Bind("$id", conversation).ExecuteScalar() as long?
-        ?? (long)database.Command(transaction, "INSERT INTO conversation (id) VALUES ($id) RETURNING number").Bind("$id", conversation).ExecuteScalar()!;
+        ?? (long)database.Command(transaction, "INSERT INTO conversation (id, started) VALUES ($id, $started) RETURNING number")
+            .Bind("$id", conversation).Bind("$started", timestamp).ExecuteScalar()!;
 
     /// <summary>Only after the commit: a stream never shows what a crash could still take back.</summary>
     private void Publish(List<TranscriptEntry> stored)
@@ -93,13 +96,11 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
         {
             await using var connection = database.OpenRead();
             await using var command = connection.CreateCommand();
-            // Timestamps are stored as round-trip UTC text, so they compare in time order.
+            // Timestamps are stored as round-trip UTC text, so they compare in time order; the index on started
+            // finds the period's conversations without reading the rest of the transcript.
             command.CommandText = """
-                SELECT t.channel_id, c.id, t.json FROM transcript t
-                JOIN (SELECT channel_id, conversation FROM transcript GROUP BY channel_id, conversation
-                      HAVING MIN(timestamp) >= $from AND MIN(timestamp) < $to) started
-                  ON started.channel_id = t.channel_id AND started.conversation = t.conversation
-                JOIN conversation c ON c.number = t.conversation
+                SELECT t.channel_id, c.id, t.json FROM conversation c JOIN transcript t ON t.conversation = c.number
+                WHERE c.started >= $from AND c.started < $to
                 ORDER BY t.seq
                 """;
             command.Parameters.AddWithValue("$from", from.ToUniversalTime().ToString("O"));
