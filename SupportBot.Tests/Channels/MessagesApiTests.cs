@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SupportBot.Storage;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Tests.Infrastructure;
 using Xunit;
@@ -85,6 +87,25 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
         using var response = await fixture.Bot.Http.SendAsync(request);
 
         await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "MessageSizeTooBig");
+    }
+
+    [Fact]
+    public async Task Chunked_body_near_the_size_limit_arrives_whole()
+    {
+        // No Content-Length, and two-byte characters: the body is read in many pieces into a buffer that grows.
+        var text = string.Concat(Enumerable.Range(0, 1000).Select(i => $"{i:D4}é")).PadRight(DefaultMaxActivityBytes / 3, 'é');
+        var activity = Message("TEXT");
+        var json = BotJson.Serialize(activity).Replace("TEXT", text); // unescaped, unlike the serialiser's output
+        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/messages") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await fixture.Bot.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stored = await fixture.Bot.Services.GetRequiredService<ITranscriptStore>().GetConversationAsync(activity.ChannelId!, activity.Conversation!.Id!, default);
+        Assert.Equal(text, stored[0].Activity.Text);
     }
 
     [Fact]

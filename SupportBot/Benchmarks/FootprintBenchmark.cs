@@ -16,6 +16,19 @@ public static class FootprintBenchmark
         var conversations = args is ["--conversations", var n] ? int.Parse(n, CultureInfo.InvariantCulture) : 10_000;
         var dll = typeof(FootprintBenchmark).Assembly.Location;
         var data = Directory.CreateTempSubdirectory("supportbot-footprint-").FullName;
+        try
+        {
+            await MeasureAsync(dll, data, conversations);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+        return 0;
+    }
+
+    private static async Task MeasureAsync(string dll, string data, int conversations)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
         var starts = new List<double>();
@@ -51,9 +64,7 @@ public static class FootprintBenchmark
         finally
         {
             Stop(server);
-            Directory.Delete(data, recursive: true);
         }
-        return 0;
     }
 
     private static async Task<(Process Process, int Port, double FirstReplyMs)> StartAsync(string dll, string data, HttpClient http)
@@ -79,6 +90,7 @@ public static class FootprintBenchmark
             }
             if (process.HasExited || clock.Elapsed > TimeSpan.FromMinutes(2))
             {
+                Stop(process);
                 throw new InvalidOperationException("SupportBot did not start");
             }
             await Task.Delay(10);
