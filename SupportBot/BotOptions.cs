@@ -29,6 +29,8 @@ public sealed record BotOptions
     /// <summary>Largest activity accepted, in bytes; larger bodies answer 413.</summary>
     public int MaxActivityBytes { get; init; } = 256 * 1024;
 
+    private const int MaxActivityBytesLimit = 16 * 1024 * 1024; // far above any channel's; keeps buffer arithmetic safe
+
     /// <summary>The bot's id and name in Direct Line conversations.</summary>
     public string BotId { get; init; } = "supportbot";
 
@@ -54,9 +56,9 @@ public sealed record BotOptions
         {
             throw new InvalidOperationException($"MicrosoftAppTenantId is required when MicrosoftAppType is {MicrosoftAppType}.");
         }
-        if (MaxActivityBytes < 1024)
+        if (MaxActivityBytes is < 1024 or > MaxActivityBytesLimit)
         {
-            throw new InvalidOperationException($"MaxActivityBytes must be at least 1024; it is {MaxActivityBytes}.");
+            throw new InvalidOperationException($"MaxActivityBytes must be between 1024 and {MaxActivityBytesLimit} (16 MiB); it is {MaxActivityBytes}.");
         }
         return this;
     }

@@ -89,13 +89,20 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
         await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "MessageSizeTooBig");
     }
 
-    [Fact]
-    public async Task Chunked_body_near_the_size_limit_arrives_whole()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task Chunked_body_of_exactly_the_size_limit_arrives_whole_and_one_byte_more_is_refused(int over)
     {
         // No Content-Length, and two-byte characters: the body is read in many pieces into a buffer that grows.
-        var text = string.Concat(Enumerable.Range(0, 1000).Select(i => $"{i:D4}é")).PadRight(DefaultMaxActivityBytes / 3, 'é');
         var activity = Message("TEXT");
+        var frame = Encoding.UTF8.GetByteCount(BotJson.Serialize(activity)) - "TEXT".Length;
+        var room = DefaultMaxActivityBytes + over - frame;
+        var text = string.Concat(Enumerable.Range(0, 1000).Select(i => $"{i:D4}é"));
+        text = text.PadRight(text.Length + (room - Encoding.UTF8.GetByteCount(text)) / 2, 'é');
+        text = text.PadRight(text.Length + room - Encoding.UTF8.GetByteCount(text), 'x');
         var json = BotJson.Serialize(activity).Replace("TEXT", text); // unescaped, unlike the serialiser's output
+        Assert.Equal(DefaultMaxActivityBytes + over, Encoding.UTF8.GetByteCount(json));
         using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
         content.Headers.ContentType = new("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/messages") { Content = content };
@@ -103,6 +110,11 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
 
         using var response = await fixture.Bot.Http.SendAsync(request);
 
+        if (over > 0)
+        {
+            await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "MessageSizeTooBig");
+            return;
+        }
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var stored = await fixture.Bot.Services.GetRequiredService<ITranscriptStore>().GetConversationAsync(activity.ChannelId!, activity.Conversation!.Id!, default);
         Assert.Equal(text, stored[0].Activity.Text);

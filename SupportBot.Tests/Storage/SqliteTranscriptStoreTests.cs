@@ -104,6 +104,23 @@ public sealed class SqliteTranscriptStoreTests
         Assert.Equal(["a: late on the 1st, a reply after midnight"], day1.Select(c => $"{c.ConversationId}: {string.Join(", ", c.Activities.Select(x => x.Text))}"));
         var day2 = await transcript.ConversationsStartedAsync(first.AddDays(1), first.AddDays(2), default);
         Assert.Equal(["b", "c"], day2.Select(c => c.ConversationId).Order());
+        await database.DisposeAsync();
+
+        // An earlier build run on the file again (a rollback) stores a conversation without its start; the next open fills it in.
+        using (var earlierBuild = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            earlierBuild.Open();
+            using var insert = earlierBuild.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO conversation (id) VALUES ('d');
+                INSERT INTO transcript (conversation, activity_id, channel_id, timestamp, json) SELECT number, 'd1', 'webchat',
+                    '2026-01-01T10:00:00.0000000+00:00', '{"type":"message","id":"d1","text":"while rolled back"}' FROM conversation WHERE id = 'd';
+                """;
+            insert.ExecuteNonQuery();
+        }
+        await using var reopened = new SqliteDatabase(path);
+        var again = new SqliteTranscriptStore(reopened, new TranscriptFeed());
+        Assert.Equal(["a", "d"], (await again.ConversationsStartedAsync(first, first.AddDays(1), default)).Select(c => c.ConversationId).Order());
     }
 
     [Fact]

@@ -75,25 +75,32 @@ public static class FootprintBenchmark
             "--Storage:DataDirectory", data, "--Logging:LogLevel:Default", "Warning"))!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        while (true)
+        try
         {
-            try
+            while (true)
             {
-                using var response = await http.PostAsJsonAsync($"http://127.0.0.1:{port}/api/messages", Greeting("start-" + Guid.NewGuid().ToString("N")));
-                if (response.IsSuccessStatusCode)
+                try
                 {
-                    return (process, port, clock.Elapsed.TotalMilliseconds);
+                    using var response = await http.PostAsJsonAsync($"http://127.0.0.1:{port}/api/messages", Greeting("start-" + Guid.NewGuid().ToString("N")));
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return (process, port, clock.Elapsed.TotalMilliseconds);
+                    }
                 }
+                catch (HttpRequestException)
+                {
+                }
+                if (process.HasExited || clock.Elapsed > TimeSpan.FromMinutes(2))
+                {
+                    throw new InvalidOperationException("SupportBot did not start");
+                }
+                await Task.Delay(10);
             }
-            catch (HttpRequestException)
-            {
-            }
-            if (process.HasExited || clock.Elapsed > TimeSpan.FromMinutes(2))
-            {
-                Stop(process);
-                throw new InvalidOperationException("SupportBot did not start");
-            }
-            await Task.Delay(10);
+        }
+        catch
+        {
+            Stop(process); // a server that did not start (or whose first reply timed out) is not left running
+            throw;
         }
     }
 

@@ -21,9 +21,9 @@ public static class ActivityReader
             return new(null, ApiErrors.UnsupportedMediaType(type));
         }
 
-        // A pooled buffer, sized by Content-Length when the channel sends one: a fresh 16 KB one per request, zeroed,
-        // showed in the profile.
-        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } length ? (int)length + 1 : 4096);
+        // A pooled buffer, sized by Content-Length when the channel sends one (a fresh 16 KB one per request, zeroed,
+        // showed in the profile); at most 64 KB before any byte has come, whatever a client announces.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength + 1 ?? 4096, 64 * 1024));
         var used = 0;
         try
         {

@@ -305,8 +305,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Creates what is missing. A file from before conversations were numbered has its transcript moved to the
-    /// new tables, every activity keeping its seq (a client's watermark); one from before their start was kept has it
-    /// filled in from their earliest activities.</summary>
+    /// new tables, every activity keeping its seq (a client's watermark); conversations stored without their start
+    /// have it filled in from their earliest activities.</summary>
     private void CreateSchema()
     {
         using var transaction = _writer.BeginTransaction();
@@ -332,21 +332,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
         // A conversation table from before its start was kept (no rows at all when there is no such table yet).
         layout.CommandText = "SELECT count(*) > 0 AND sum(name = 'started') = 0 FROM pragma_table_info('conversation')";
-        var startedUnknown = layout.ExecuteScalar() is 1L;
-        if (startedUnknown)
+        if (layout.ExecuteScalar() is 1L)
         {
-            _logger?.LogWarning("Noting when each conversation in {Path} started; a large transcript takes a while, once.", Path);
             Execute(_writer, transaction, "ALTER TABLE conversation ADD COLUMN started TEXT");
         }
         Execute(_writer, transaction, Schema);
-        if (startedUnknown)
-        {
-            Execute(_writer, transaction, """
-                UPDATE conversation SET started = first.timestamp
-                    FROM (SELECT conversation, MIN(timestamp) AS timestamp FROM transcript GROUP BY conversation) AS first
-                    WHERE first.conversation = conversation.number;
-                """);
-        }
         if (unnumbered)
         {
             Execute(_writer, transaction, """
@@ -355,6 +345,17 @@ public sealed class SqliteDatabase : IAsyncDisposable
                     SELECT t.seq, c.number, t.activity_id, t.channel_id, t.timestamp, t.json
                     FROM transcript_unnumbered t JOIN conversation c ON c.id = t.conversation_id ORDER BY t.seq;
                 DROP TABLE transcript_unnumbered;
+                """);
+        }
+        // Conversations without a start: stored before it was kept, or since by an earlier build (a rollback).
+        layout.CommandText = "SELECT EXISTS (SELECT 1 FROM conversation WHERE started IS NULL)";
+        if (layout.ExecuteScalar() is 1L)
+        {
+            _logger?.LogWarning("Noting when conversations in {Path} started; a large transcript takes a while, once.", Path);
+            Execute(_writer, transaction, """
+                UPDATE conversation SET started = first.timestamp
+                    FROM (SELECT conversation, MIN(timestamp) AS timestamp FROM transcript GROUP BY conversation) AS first
+                    WHERE first.conversation = conversation.number AND conversation.started IS NULL;
                 """);
         }
         transaction.Commit();
