@@ -19,7 +19,7 @@ public sealed class TranscriptLoggerMiddleware(ITranscriptLogger logger) : IMidd
     public async Task OnTurnAsync(ITurnContext context, Func<CancellationToken, Task> next, CancellationToken cancellationToken)
     {
         var incoming = context.Activity;
-        incoming.Id ??= Guid.NewGuid().ToString("N");
+        incoming.Id ??= Activity.NewId();
         incoming.Timestamp ??= DateTimeOffset.UtcNow;
         if (incoming.From is { } from)
         {

@@ -16,7 +16,7 @@ public sealed class TurnContext(Activity activity) : ITurnContext
 
     public Task<ResourceResponse> SendActivityAsync(Activity activity, CancellationToken cancellationToken = default)
     {
-        activity.Id ??= Guid.NewGuid().ToString("N");
+        activity.Id ??= Activity.NewId();
         activity.Timestamp ??= DateTimeOffset.UtcNow;
         activity.ReplyToId ??= Activity.Id;
         activity.Conversation ??= Activity.Conversation;

@@ -13,7 +13,7 @@ public sealed class TurnRunner(MiddlewarePipeline pipeline, IBot bot)
     public async Task<TurnContext> RunAsync(Activity activity, Func<IReadOnlyList<Activity>, Task> deliver, CancellationToken cancellationToken)
     {
         // A stable id lets every attempt log the same incoming activity once.
-        activity.Id ??= Guid.NewGuid().ToString("N");
+        activity.Id ??= Activity.NewId();
         for (var attempt = 1; ; attempt++)
         {
             // What the pipeline changes on the incoming activity (id, timestamp, roles) is the same on every attempt.

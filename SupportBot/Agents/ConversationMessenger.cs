@@ -16,7 +16,7 @@ public sealed class ConversationMessenger(ITranscriptLogger transcript, Connecto
 {
     public async Task SendAsync(ConversationReference reference, Activity activity)
     {
-        activity.Id ??= Guid.NewGuid().ToString("N");
+        activity.Id ??= Activity.NewId();
         activity.Timestamp ??= DateTimeOffset.UtcNow;
         activity.ChannelId = reference.ChannelId;
         activity.ServiceUrl = reference.ServiceUrl;

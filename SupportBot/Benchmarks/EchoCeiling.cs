@@ -40,7 +40,7 @@ public static class EchoCeiling
             }
             var activity = read.Activity!;
             var reply = activity.CreateReply(ReplyText(activity.Type ?? "", activity.Text));
-            reply.Id = Guid.NewGuid().ToString("N");
+            reply.Id = Activity.NewId();
             reply.From!.Role = RoleTypes.Bot;
             if (transcript is not null)
             {

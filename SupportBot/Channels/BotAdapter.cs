@@ -32,7 +32,7 @@ public sealed class BotAdapter(TurnRunner runner, ITranscriptLogger transcript, 
             // Even a failure offers choices; both are understood at any step.
             var apology = ChoiceFactory.ForChannel(activity, activity.CreateReply(ApologyText),
                 [new Choice(playbooks.Current.Playbook.Choices.TalkToPerson), new Choice(StartOver)]);
-            apology.Id = Guid.NewGuid().ToString("N");
+            apology.Id = Activity.NewId();
             apology.From!.Role = RoleTypes.Bot;
             try
             {

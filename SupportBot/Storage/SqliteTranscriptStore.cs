@@ -32,7 +32,7 @@ public sealed class SqliteTranscriptStore(SqliteDatabase database, TranscriptFee
     private static List<(Activity Activity, string Conversation, string Json)> Rows(IReadOnlyList<Activity> activities) =>
         activities.Select(activity =>
         {
-            activity.Id ??= Guid.NewGuid().ToString("N");
+            activity.Id ??= Activity.NewId();
             activity.Timestamp ??= DateTimeOffset.UtcNow;
             var conversation = activity.Conversation?.Id ?? throw new ArgumentException("An activity without conversation.id cannot be stored.");
             return (activity, conversation, BotJson.Serialize(activity));

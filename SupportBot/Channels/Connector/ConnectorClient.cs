@@ -71,7 +71,7 @@ public sealed class ConnectorClient(HttpClient http, BotTokenProvider tokens, Co
     {
         var serviceUrl = reply.ServiceUrl ?? throw new InvalidOperationException("The reply has no serviceUrl.");
         var conversationId = reply.Conversation?.Id ?? throw new InvalidOperationException("The reply has no conversation.id.");
-        reply.Id ??= Guid.NewGuid().ToString("N"); // the same id on every attempt
+        reply.Id ??= Activity.NewId(); // the same id on every attempt
         var path = $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities";
         if (reply.ReplyToId is { } replyTo)
         {

@@ -32,7 +32,7 @@ public sealed class DirectLineTurns(BotAdapter adapter, BotOptions options)
         from.Name = grant.UserName ?? from.Name; // a name the host page put in the token cannot be changed by the client
         from.Role = RoleTypes.User;
         activity.From = from;
-        activity.Id = Guid.NewGuid().ToString("N");
+        activity.Id = Activity.NewId();
         // Stamped when the turn starts (inside the conversation gate), not on arrival: the transcript is in time order,
         // so a message that waited behind another turn must not be dated before that turn's replies.
         activity.Timestamp = null;

@@ -28,7 +28,7 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
         var previousTicks = 0L;
         foreach (var activity in activities)
         {
-            activity.Id ??= Guid.NewGuid().ToString("N");
+            activity.Id ??= Activity.NewId();
             activity.Timestamp ??= DateTimeOffset.UtcNow;
             var conversation = activity.Conversation?.Id ?? throw new ArgumentException("An activity without conversation.id cannot be stored.");
             // Replies sent in one go may share a timestamp; their names must still keep the order they were sent in.
