@@ -38,12 +38,16 @@ public sealed class ActivityRoundTripTests
         return node;
     }
 
-    [Fact]
-    public void Utc_times_are_written_with_a_z()
+    [Theory]
+    [InlineData(316, 0, "2026-11-23T10:15:02.316Z")]
+    [InlineData(0, 0, "2026-11-23T10:15:02Z")]
+    [InlineData(316, -2, "2026-11-23T10:15:02.316-02:00")]
+    [InlineData(0, 5, "2026-11-23T10:15:02+05:00")]
+    public void Utc_times_are_written_with_a_z_and_others_with_their_offset_without_trailing_zeros(int milliseconds, int offsetHours, string expected)
     {
-        var written = BotJson.Serialize(new Activity { Type = "message", Timestamp = new DateTimeOffset(2026, 11, 23, 10, 15, 2, 316, TimeSpan.Zero) });
+        var written = BotJson.Serialize(new Activity { Type = "message", Timestamp = new DateTimeOffset(2026, 11, 23, 10, 15, 2, milliseconds, TimeSpan.FromHours(offsetHours)) });
 
-        Assert.Contains("\"timestamp\":\"2026-11-23T10:15:02.316Z\"", written);
+        Assert.Equal(expected, JsonNode.Parse(written)!["timestamp"]!.GetValue<string>());
     }
 
     [Fact]
