@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SupportBot.Storage;
 using SupportBot.Dialogs.Schema;
+using SupportBot.Storage;
 using SupportBot.Tests.Infrastructure;
 using Xunit;
 

@@ -53,10 +53,7 @@ public sealed class SqliteTranscriptStoreTests
     [Fact]
     public async Task A_file_from_the_builds_that_looked_back_200_activities_opens_with_every_row_even_a_repeat_stored_twice()
     {
-        var path = FileWith("transcript-lookback", """
-            CREATE TABLE conversation (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
-            CREATE TABLE transcript (seq INTEGER PRIMARY KEY, conversation INTEGER NOT NULL, activity_id TEXT NOT NULL,
-                channel_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL);
+        var path = FileWith("transcript-lookback", NumberedTables + """
             CREATE INDEX transcript_of_conversation ON transcript (conversation);
             INSERT INTO conversation VALUES (1, 'a');
             INSERT INTO transcript VALUES (1, 1, 'x', 'webchat', '2026-01-01T00:00:00.0000000Z', '{"type":"message","id":"x","text":"first"}');
@@ -82,10 +79,7 @@ public sealed class SqliteTranscriptStoreTests
     [Fact]
     public async Task A_file_from_before_conversations_kept_their_start_finds_them_by_their_earliest_activity()
     {
-        var path = FileWith("transcript-unstarted", """
-            CREATE TABLE conversation (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
-            CREATE TABLE transcript (seq INTEGER PRIMARY KEY, conversation INTEGER NOT NULL, activity_id TEXT NOT NULL,
-                channel_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL);
+        var path = FileWith("transcript-unstarted", NumberedTables + """
             CREATE UNIQUE INDEX transcript_activity ON transcript (conversation, activity_id);
             INSERT INTO conversation VALUES (1, 'a'), (2, 'b');
             INSERT INTO transcript VALUES (1, 1, 'a1', 'webchat', '2026-01-01T23:59:00.0000000+00:00', '{"type":"message","id":"a1","text":"late on the 1st"}');
@@ -215,6 +209,14 @@ public sealed class SqliteTranscriptStoreTests
         Assert.Empty(open);
         Assert.Equal(new string('x', 8192), File.ReadAllText(path)); // nothing was written over it
     }
+
+    /// <summary>The tables of the sixth to eighth sessions' layout: conversations numbered, no start kept.</summary>
+    private const string NumberedTables = """
+        CREATE TABLE conversation (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
+        CREATE TABLE transcript (seq INTEGER PRIMARY KEY, conversation INTEGER NOT NULL, activity_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL, timestamp TEXT NOT NULL, json TEXT NOT NULL);
+
+        """;
 
     private static Dictionary<string, StoreItem> Changes(string key, string? etag) => new() { [key] = new StoreItem("""{"step":1}""", etag) };
 

@@ -340,7 +340,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         if (unnumbered)
         {
             Execute(_writer, transaction, """
-                INSERT INTO conversation (id, started) SELECT conversation_id, MIN(timestamp) FROM transcript_unnumbered GROUP BY conversation_id ORDER BY MIN(seq);
+                INSERT INTO conversation (id) SELECT conversation_id FROM transcript_unnumbered GROUP BY conversation_id ORDER BY MIN(seq);
                 INSERT INTO transcript (seq, conversation, activity_id, channel_id, timestamp, json)
                     SELECT t.seq, c.number, t.activity_id, t.channel_id, t.timestamp, t.json
                     FROM transcript_unnumbered t JOIN conversation c ON c.id = t.conversation_id ORDER BY t.seq;
