@@ -9,6 +9,7 @@ namespace SupportBot.Dialogs.State;
 public abstract class BotState(IStorage storage, string name)
 {
     private readonly string _cacheKey = "SupportBot.State." + name;
+    private readonly KeptStates _kept = new();
 
     public IStorage Storage { get; } = storage;
 
@@ -25,6 +26,15 @@ public abstract class BotState(IStorage storage, string name)
     internal CachedState? GetCached(ITurnContext context) => context.Get<CachedState>(_cacheKey);
 
     internal void SetCached(ITurnContext context, CachedState state) => context.TurnState[_cacheKey] = state;
+
+    /// <summary>The state a read found for <paramref name="key"/>: the one this process's last turn ended with when it
+    /// is still what is stored (nothing to parse), else the stored document.</summary>
+    internal CachedState Resume(string key, StoreItem? item) =>
+        _kept.TryTake(key, item?.ETag, out var kept) ? kept : new CachedState(key, item?.Json, item?.ETag);
+
+    /// <summary>A turn's state once it is stored, for the next turn to resume. Values got from a property belong to
+    /// the turn that got them: nothing may change them once the turn has saved.</summary>
+    internal void Keep(CachedState state) => _kept.Put(state);
 
     internal CachedState RequireCached(ITurnContext context) => GetCached(context)
         ?? throw new InvalidOperationException($"{GetType().Name} was not loaded for this turn; call LoadAsync first.");

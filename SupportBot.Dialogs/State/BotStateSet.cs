@@ -27,13 +27,13 @@ public sealed class BotStateSet(params BotState[] states)
         for (var i = 0; i < toLoad.Count; i++)
         {
             var item = found.GetValueOrDefault(keys[i]);
-            toLoad[i].SetCached(context, new BotState.CachedState(keys[i], item?.Json, item?.ETag));
+            toLoad[i].SetCached(context, toLoad[i].Resume(keys[i], item));
         }
     }
 
     internal static async Task SaveAsync(IReadOnlyList<BotState> states, ITurnContext context, CancellationToken cancellationToken)
     {
-        var changed = new List<(BotState.CachedState Cached, string Json)>();
+        var changed = new List<(BotState State, BotState.CachedState Cached, string Json)>();
         foreach (var state in states)
         {
             if (state.GetCached(context) is not { } cached)
@@ -43,7 +43,11 @@ public sealed class BotStateSet(params BotState[] states)
             var json = cached.ToJson();
             if (json != (cached.StoredJson ?? "{}"))
             {
-                changed.Add((cached, json));
+                changed.Add((state, cached, json));
+            }
+            else
+            {
+                state.Keep(cached);
             }
         }
         if (changed.Count == 0)
@@ -55,10 +59,11 @@ public sealed class BotStateSet(params BotState[] states)
         var changes = changed.ToDictionary(c => c.Cached.Key, c => new StoreItem(c.Json, c.Cached.ETag));
         void Stored(IReadOnlyDictionary<string, string> etags)
         {
-            foreach (var (cached, json) in changed)
+            foreach (var (state, cached, json) in changed)
             {
                 cached.ETag = etags[cached.Key];
                 cached.StoredJson = json;
+                state.Keep(cached);
             }
         }
         // Committed later with the turn's transcript when the turn allows it; a conflict then re-runs the turn as well.

@@ -124,9 +124,4 @@ public sealed class ConcurrentTurnTests(AzuriteFixture azurite)
         Assert.Equal(2, attempts);
         Assert.Equal(["reply from attempt 2"], delivered);
     }
-
-    private sealed class LambdaBot(Func<ITurnContext, CancellationToken, Task> turn) : IBot
-    {
-        public Task OnTurnAsync(ITurnContext context, CancellationToken cancellationToken) => turn(context, cancellationToken);
-    }
 }

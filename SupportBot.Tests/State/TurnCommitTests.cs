@@ -71,9 +71,4 @@ public sealed class TurnCommitTests
         Assert.True(storedBeforeDelivery);
         Assert.Equal(["hi", "done"], (await transcript.GetActivitiesAsync("c2", "", 10, default)).Select(e => e.Activity.Text));
     }
-
-    private sealed class LambdaBot(Func<ITurnContext, CancellationToken, Task> turn) : IBot
-    {
-        public Task OnTurnAsync(ITurnContext context, CancellationToken cancellationToken) => turn(context, cancellationToken);
-    }
 }
