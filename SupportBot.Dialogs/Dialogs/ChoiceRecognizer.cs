@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using SupportBot.Dialogs.Schema;
 
@@ -40,9 +39,8 @@ public static class ChoiceRecognizer
         }
 
         // "talk to a person please" names the choice "Talk to a person": the longest whole-word match wins.
-        var padded = $" {text} ";
         var contained = candidates
-            .Where(c => padded.Contains($" {c.Text} ", StringComparison.Ordinal))
+            .Where(c => ContainsWords(text, c.Text))
             .OrderByDescending(c => c.Text.Length)
             .ToList();
         if (contained.Count > 0 && contained.Select(c => c.Index).Distinct().Count() == 1 || contained.Count > 1 && contained[0].Text.Length > contained[1].Text.Length)
@@ -92,24 +90,49 @@ public static class ChoiceRecognizer
         return index is >= 0 && index < count ? index : null;
     }
 
+    /// <summary>Letters and digits in lower case, every run of anything else one space, none at either end; apostrophes
+    /// dropped ("don't" is "dont"). Built in place: it runs on every phrase a message is compared with.</summary>
     internal static string Normalize(string text)
     {
-        var builder = new StringBuilder(text.Length);
-        var space = true;
-        foreach (var ch in text.Trim().ToLowerInvariant())
+        Span<char> buffer = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        var length = 0;
+        var space = true; // at the start, or just after a space: no space to add
+        foreach (var ch in text)
         {
             if (char.IsLetterOrDigit(ch))
             {
-                builder.Append(ch);
+                buffer[length++] = char.ToLowerInvariant(ch);
                 space = false;
             }
             else if (ch != '\'' && ch != '’' && !space)
             {
-                builder.Append(' ');
+                buffer[length++] = ' ';
                 space = true;
             }
         }
-        return builder.ToString().TrimEnd();
+        if (length > 0 && buffer[length - 1] == ' ')
+        {
+            length--;
+        }
+        return new string(buffer[..length]);
+    }
+
+    /// <summary>Whether normalised <paramref name="text"/> holds normalised <paramref name="words"/> as whole words.</summary>
+    internal static bool ContainsWords(string text, string words)
+    {
+        if (words.Length == 0)
+        {
+            return false;
+        }
+        for (var at = text.IndexOf(words, StringComparison.Ordinal); at >= 0; at = text.IndexOf(words, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + words.Length;
+            if ((at == 0 || text[at - 1] == ' ') && (end == text.Length || text[end] == ' '))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static FoundChoice Found(IReadOnlyList<Choice> choices, int index) => new(choices[index].Value, index);
@@ -120,8 +143,8 @@ public static class ChoiceRecognizer
         {
             return int.MaxValue;
         }
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        Span<int> previous = b.Length < 128 ? stackalloc int[b.Length + 1] : new int[b.Length + 1];
+        Span<int> current = b.Length < 128 ? stackalloc int[b.Length + 1] : new int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
         {
             previous[j] = j;
@@ -134,7 +157,9 @@ public static class ChoiceRecognizer
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
                 current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
             }
-            (previous, current) = (current, previous);
+            var swap = previous;
+            previous = current;
+            current = swap;
         }
         return previous[b.Length];
     }

@@ -18,7 +18,7 @@ public abstract class BotState(IStorage storage, string name)
     public IStatePropertyAccessor<T> CreateProperty<T>(string propertyName) => new StatePropertyAccessor<T>(this, propertyName);
 
     public Task LoadAsync(ITurnContext context, CancellationToken cancellationToken) =>
-        BotStateSet.LoadAsync([this], context, cancellationToken);
+        GetCached(context) is null ? BotStateSet.LoadAsync([this], context, cancellationToken) : Task.CompletedTask; // every property read asks
 
     public Task SaveChangesAsync(ITurnContext context, CancellationToken cancellationToken) =>
         BotStateSet.SaveAsync([this], context, cancellationToken);

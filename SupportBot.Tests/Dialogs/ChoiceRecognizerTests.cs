@@ -82,4 +82,26 @@ public sealed class ChoiceRecognizerTests
 
         Assert.Equal(expected, ConfirmRecognizer.Recognize(tapped));
     }
+
+    [Theory]
+    [InlineData("  Don't   STOP!! ", "dont stop")]
+    [InlineData("Talk to a person, please.", "talk to a person please")]
+    [InlineData("ÀB-Ç", "àb ç")]
+    [InlineData("!!!", "")]
+    [InlineData("", "")]
+    public void Words_are_compared_in_lower_case_without_punctuation_or_apostrophes(string input, string expected) =>
+        Assert.Equal(expected, ChoiceRecognizer.Normalize(input));
+
+    [Fact]
+    public void A_long_message_is_normalised_whole() =>
+        Assert.Equal(new string('a', 300) + " b", ChoiceRecognizer.Normalize(new string('A', 300) + "  -B-"));
+
+    [Theory]
+    [InlineData("talk to a person please", "a person", true)]
+    [InlineData("person", "person", true)]
+    [InlineData("talk to a personal shopper", "a person", false)]
+    [InlineData("salesperson person", "person", true)]
+    [InlineData("anything", "", false)]
+    public void Phrases_match_whole_words_only(string text, string words, bool expected) =>
+        Assert.Equal(expected, ChoiceRecognizer.ContainsWords(text, words));
 }
