@@ -130,7 +130,7 @@ public static class SupportBotApp
                 builder.Services.AddSingleton<BlobContainers>();
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<BlobContainers>());
                 builder.Services.AddSingleton<IStorage>(sp => new BlobStorage(sp.GetRequiredService<BlobContainers>().State));
-                builder.Services.AddSingleton(sp => new BlobTranscriptStore(sp.GetRequiredService<BlobContainers>().Transcripts, sp.GetRequiredService<TranscriptFeed>()));
+                builder.Services.AddSingleton(sp => new BlobTranscriptStore(sp.GetRequiredService<BlobContainers>().Transcripts, sp.GetRequiredService<BlobContainers>().State, sp.GetRequiredService<TranscriptFeed>()));
                 AddTranscripts<BlobTranscriptStore>(builder.Services);
                 builder.Services.AddSingleton<IHandoffQueue>(sp => new BlobHandoffQueue(sp.GetRequiredService<BlobContainers>().Handoffs));
                 builder.Services.AddSingleton<IDirectLineConversations>(sp => new BlobDirectLineConversations(sp.GetRequiredService<BlobContainers>().DirectLine));

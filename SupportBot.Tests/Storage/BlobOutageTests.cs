@@ -43,7 +43,7 @@ public sealed class BlobOutageTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Contains("problem with a payment", reflected);
         var transcript = new SupportBot.Storage.Blob.BlobTranscriptStore(
-            azurite.Client().GetBlobContainerClient(settings["Storage:Blob:TranscriptContainer"]), new());
+            azurite.Client().GetBlobContainerClient(settings["Storage:Blob:TranscriptContainer"]), azurite.Client().GetBlobContainerClient(settings["Storage:Blob:StateContainer"]), new());
         var stored = (await transcript.GetTranscriptPageAsync("test", conversationId, null, 100, default)).Activities.Select(a => a.Text).ToList();
         Assert.Equal(["I was charged twice", "yes"], stored.Where(t => t is "I was charged twice" or "yes"));
         Assert.Equal("Which email address is your account under, so the team can find the payment?", resumed.Text);

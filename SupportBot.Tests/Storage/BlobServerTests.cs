@@ -40,7 +40,8 @@ public sealed class BlobServerTests(AzuriteFixture azurite)
         Assert.Equal(streamed.SelectMany(s => s.Activities).Select(a => a.Id), polled.Activities.Select(a => a.Id).Take(streamed.Sum(s => s.Activities.Count)));
         var state = new BlobStorage(azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:StateContainer"]));
         Assert.Single(await state.ReadAsync([$"webchat/conversations/{client.ConversationId}"], default));
-        var transcript = new BlobTranscriptStore(azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:TranscriptContainer"]), new());
+        var transcript = new BlobTranscriptStore(azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:TranscriptContainer"]),
+            azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:StateContainer"]), new());
         var stored = await transcript.GetTranscriptPageAsync("webchat", client.ConversationId, null, 100, default);
         Assert.Equal(polled.Activities.Select(a => a.Id), stored.Activities.Select(a => a.Id));
     }

@@ -13,7 +13,7 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
     public async Task Activities_are_stored_once_each_in_the_bot_framework_layout()
     {
         var container = await azurite.Server.NewContainerAsync();
-        var store = new BlobTranscriptStore(container, new TranscriptFeed());
+        var store = new BlobTranscriptStore(container, await azurite.Server.NewContainerAsync(), new TranscriptFeed());
         var message = Activities.Message("hello", "a:1x;messageid=7", channelId: "msteams");
         message.Timestamp = new DateTimeOffset(2026, 11, 23, 17, 0, 0, TimeSpan.Zero);
 
@@ -31,7 +31,7 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_transcript_reads_page_by_page_in_the_order_it_was_sent()
     {
-        var store = new BlobTranscriptStore(await azurite.Server.NewContainerAsync(), new TranscriptFeed());
+        var store = new BlobTranscriptStore(await azurite.Server.NewContainerAsync(), await azurite.Server.NewContainerAsync(), new TranscriptFeed());
         var sent = Enumerable.Range(0, 23).Select(i => Activities.Message($"m{i}", "paged", channelId: "webchat")).ToList();
         var sameInstant = DateTimeOffset.UtcNow;
         sent.ForEach(a => a.Timestamp = sameInstant); // replies sent together can share a timestamp
@@ -58,7 +58,7 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
     public async Task The_direct_line_feed_continues_after_its_watermark_and_shows_only_web_chat_channels()
     {
         var feed = new TranscriptFeed();
-        var store = new BlobTranscriptStore(await azurite.Server.NewContainerAsync(), feed);
+        var store = new BlobTranscriptStore(await azurite.Server.NewContainerAsync(), await azurite.Server.NewContainerAsync(), feed);
         using var subscription = feed.Subscribe("dl-1");
         await store.LogActivitiesAsync([Activities.Message("one", "dl-1", channelId: "webchat"), Activities.Message("two", "dl-1", channelId: "webchat")], default);
         await store.LogActivitiesAsync([Activities.Message("teams, same id", "dl-1", channelId: "msteams")], default);
@@ -78,7 +78,7 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task An_activity_stored_with_a_name_before_one_already_sent_is_sent_late_not_never()
     {
-        var store = new BlobTranscriptStore(await azurite.Server.NewContainerAsync(), new TranscriptFeed());
+        var store = new BlobTranscriptStore(await azurite.Server.NewContainerAsync(), await azurite.Server.NewContainerAsync(), new TranscriptFeed());
         var now = DateTimeOffset.UtcNow;
         Activity At(string text, TimeSpan offset)
         {
@@ -101,5 +101,58 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
         Assert.Equal(["customer again"], next.Select(e => e.Activity.Text));
         Assert.Empty(after);
         Assert.All(first.Concat(late).Concat(next), e => Assert.True(store.IsWatermark(e.Watermark), e.Watermark));
+    }
+
+    [Fact]
+    public async Task The_conversations_of_a_period_are_found_by_their_start_markers_each_once_at_its_earliest_start()
+    {
+        var (transcripts, starts) = (await azurite.Server.NewContainerAsync(), await azurite.Server.NewContainerAsync());
+        var store = new BlobTranscriptStore(transcripts, starts, new TranscriptFeed());
+        Assert.Empty(await store.ConversationsStartedAsync(DateTimeOffset.MinValue, DateTimeOffset.UtcNow, default)); // a new deployment: no pass over the container later
+        var lateNight = new DateTimeOffset(2026, 11, 2, 23, 59, 0, TimeSpan.Zero);
+        await LogAsync(store, "before", lateNight.AddDays(-1));
+        await LogAsync(store, "late-night", lateNight);
+        await LogAsync(store, "next-day", lateNight.AddHours(2));
+        await LogAsync(store, "after", lateNight.AddDays(3));
+        // Another instance, its clock behind, stores an earlier activity of "next-day" afterwards: its start moves back.
+        await LogAsync(new BlobTranscriptStore(transcripts, starts, new TranscriptFeed()), "next-day", lateNight.AddHours(1));
+
+        var twoDays = await store.ConversationsStartedAsync(new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero), new(2026, 11, 4, 0, 0, 0, TimeSpan.Zero), default);
+        var fromOneOClock = await store.ConversationsStartedAsync(new(2026, 11, 3, 1, 0, 0, TimeSpan.Zero), new(2026, 11, 4, 0, 0, 0, TimeSpan.Zero), default);
+
+        Assert.Equal(["late-night", "next-day"], twoDays.Select(c => c.ConversationId));
+        Assert.Equal(2, twoDays[1].Activities.Count);
+        Assert.Equal("webchat", twoDays[0].ChannelId);
+        Assert.Empty(fromOneOClock);
+    }
+
+    [Fact]
+    public async Task Conversations_stored_before_start_markers_are_found_after_one_pass_over_the_container()
+    {
+        var (transcripts, starts) = (await azurite.Server.NewContainerAsync(), await azurite.Server.NewContainerAsync());
+        var at = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+        var earlier = new BlobTranscriptStore(transcripts, starts, new TranscriptFeed());
+        await LogAsync(earlier, "old-1", at);
+        await LogAsync(earlier, "old-2", at.AddHours(1));
+        await foreach (var marker in starts.GetBlobsAsync())
+        {
+            await starts.DeleteBlobAsync(marker.Name); // as a build without markers left them
+        }
+        var day = (From: new DateTimeOffset(at.UtcDateTime.Date, TimeSpan.Zero), To: new DateTimeOffset(at.UtcDateTime.Date.AddDays(1), TimeSpan.Zero));
+
+        var found = await new BlobTranscriptStore(transcripts, starts, new TranscriptFeed()).ConversationsStartedAsync(day.From, day.To, default);
+        // Stored behind the stores' backs once the pass is done: found only by a pass, which does not run again.
+        await transcripts.UploadBlobAsync($"webchat/unmarked/{at.UtcTicks:x16}-1.json", BinaryData.FromString(BotJson.Serialize(Activities.Message("x", "unmarked"))));
+        var again = await new BlobTranscriptStore(transcripts, starts, new TranscriptFeed()).ConversationsStartedAsync(day.From, day.To, default);
+
+        Assert.Equal(["old-1", "old-2"], found.Select(c => c.ConversationId));
+        Assert.Equal(["old-1", "old-2"], again.Select(c => c.ConversationId));
+    }
+
+    private static Task LogAsync(BlobTranscriptStore store, string conversation, DateTimeOffset at)
+    {
+        var activity = Activities.Message("hi", conversation, channelId: "webchat");
+        activity.Timestamp = at;
+        return store.LogActivitiesAsync([activity], default);
     }
 }

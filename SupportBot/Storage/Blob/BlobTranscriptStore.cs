@@ -17,10 +17,19 @@ public sealed record TranscriptPage(IReadOnlyList<Activity> Activities, string? 
 /// <summary>Every activity in and out of every conversation in Azure Blob Storage, in the Bot Framework transcript
 /// layout: <c>{channelId}/{conversationId}/{ticks hex}-{activityId}.json</c>, each blob written once (If-None-Match *),
 /// so a turn re-run that logs the same activity again stores it once. Blob listings are in name order, and the ticks
-/// (16 hex digits) put names in time order, so a blob name is also this store's Direct Line watermark.</summary>
-public sealed partial class BlobTranscriptStore(BlobContainerClient container, TranscriptFeed feed) : ITranscriptStore
+/// (16 hex digits) put names in time order, so a blob name is also this store's Direct Line watermark. Each conversation
+/// also gets a start marker in <paramref name="starts"/> (outside the transcript layout, whose readers take every
+/// top-level folder for a channel): <c>started/{yyyy-MM-dd}/{ticks hex}/{channelId}/{conversationId}</c>, so the
+/// conversations of a period are found by listing its days instead of the whole container.</summary>
+public sealed partial class BlobTranscriptStore(BlobContainerClient container, BlobContainerClient starts, TranscriptFeed feed) : ITranscriptStore
 {
     private static readonly string[] WebChatChannels = [ChannelIds.WebChat, ChannelIds.DirectLine];
+    private const string StartsFolder = "started/";
+    private const string BackfilledName = StartsFolder + "backfilled"; // written once every earlier conversation has its marker
+    private const int MarkedLimit = 50_000;
+
+    private readonly HashSet<string> _marked = new(StringComparer.Ordinal); // conversations this instance knows have a marker
+    private volatile bool _backfilled;
 
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
@@ -36,10 +45,14 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
             previousTicks = ticks;
             var leaf = Leaf(ticks, activity.Id);
             // One at a time, in order: a Direct Line reader never sees a later reply before an earlier one is stored.
-            if (await WriteOnceAsync(Prefix(activity.ChannelId ?? "", conversation) + leaf + ".json", BotJson.Serialize(activity), cancellationToken))
+            if (await WriteOnceAsync(container, Prefix(activity.ChannelId ?? "", conversation) + leaf + ".json", BotJson.Serialize(activity), cancellationToken))
             {
                 stored.Add(new TranscriptEntry(leaf, activity));
             }
+        }
+        foreach (var prefix in activities.Select(a => Prefix(a.ChannelId ?? "", a.Conversation!.Id!)).Distinct())
+        {
+            await MarkStartAsync(prefix, cancellationToken);
         }
         // Only after the writes: a stream never shows what is not stored.
         foreach (var conversation in stored.Select(e => e.Activity.Conversation!.Id!).Distinct())
@@ -51,17 +64,20 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
     /// <summary>Reads a conversation's transcript a page at a time, oldest first; pass the token of the page before.</summary>
     public async Task<TranscriptPage> GetTranscriptPageAsync(string channelId, string conversationId, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
-        var (entries, next) = await ReadPageAsync(channelId, conversationId, continuationToken, pageSize, cancellationToken);
+        var (entries, next) = await ReadPageAsync(Prefix(channelId, conversationId), continuationToken, pageSize, cancellationToken);
         return new TranscriptPage(entries.Select(e => e.Activity).ToList(), next);
     }
 
-    public async Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken) =>
+        ReadAllAsync(Prefix(channelId, conversationId), cancellationToken);
+
+    private async Task<IReadOnlyList<TranscriptEntry>> ReadAllAsync(string prefix, CancellationToken cancellationToken)
     {
         var all = new List<TranscriptEntry>();
         string? token = null;
         do
         {
-            var (entries, next) = await ReadPageAsync(channelId, conversationId, token, 100, cancellationToken);
+            var (entries, next) = await ReadPageAsync(prefix, token, 100, cancellationToken);
             all.AddRange(entries);
             token = next;
         }
@@ -69,10 +85,9 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
         return all;
     }
 
-    private async Task<(List<TranscriptEntry> Entries, string? ContinuationToken)> ReadPageAsync(string channelId, string conversationId, string? continuationToken,
-        int pageSize, CancellationToken cancellationToken)
+    private async Task<(List<TranscriptEntry> Entries, string? ContinuationToken)> ReadPageAsync(string prefix, string? continuationToken, int pageSize,
+        CancellationToken cancellationToken)
     {
-        var prefix = Prefix(channelId, conversationId);
         try
         {
             var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken)
@@ -87,7 +102,7 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
         }
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
         {
-            throw BlobFailures.Unavailable($"Reading the transcript of '{conversationId}' from blob container '{container.Name}'", e);
+            throw BlobFailures.Unavailable($"Reading the transcript '{prefix}' from blob container '{container.Name}'", e);
         }
     }
 
@@ -154,41 +169,105 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
     /// <summary>Eight hex digits: enough to tell apart the few names of one conversation's last seconds.</summary>
     private static string Hash(string leaf) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(leaf)), 0, 4);
 
-    /// <summary>Lists the whole container (names only: a conversation's first blob name holds when it started, and
-    /// listings come in name order), then downloads the conversations that started in the period.</summary>
+    /// <summary>Lists the start markers of the period's days, then reads the conversations that started in it.</summary>
     public async Task<IReadOnlyList<StoredConversation>> ConversationsStartedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         try
         {
-            var started = new List<List<string>>();
-            string? prefix = null;
-            var inPeriod = false;
-            await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+            await BackfillStartsAsync(cancellationToken);
+            // Day by day from the earliest marker (names sort by day; "backfilled" after every day) to tomorrow at most.
+            var earliest = await FirstNameAsync(starts, StartsFolder, cancellationToken) is { } name
+                && DateTime.TryParseExact(name.AsSpan(StartsFolder.Length, Math.Min(10, name.Length - StartsFolder.Length)), "yyyy-MM-dd",
+                    CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var day0) ? day0 : DateTime.MaxValue;
+            var end = Math.Min(to.UtcTicks, DateTimeOffset.UtcNow.AddDays(1).UtcTicks);
+            // A conversation can have two markers (a blob stored late with an earlier name moved its start): the earliest counts.
+            var started = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var day = from.UtcDateTime.Date < earliest ? earliest : from.UtcDateTime.Date; day.Ticks < end; day = day.AddDays(1))
             {
-                var folder = blob.Name[..(blob.Name.IndexOf('/', blob.Name.IndexOf('/') + 1) + 1)];
-                if (folder != prefix)
+                var folder = $"{StartsFolder}{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/";
+                await foreach (var marker in starts.GetBlobsAsync(new GetBlobsOptions { Prefix = folder }, cancellationToken))
                 {
-                    prefix = folder;
-                    var at = new DateTimeOffset(long.Parse(blob.Name.AsSpan(folder.Length, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture), TimeSpan.Zero);
-                    inPeriod = at >= from && at < to;
-                    if (inPeriod)
-                    {
-                        started.Add([]);
-                    }
-                }
-                if (inPeriod)
-                {
-                    started[^1].Add(blob.Name);
+                    var rest = marker.Name[folder.Length..]; // {ticks}/{channel}/{conversation}
+                    var (ticks, prefix) = (TicksOf(rest), rest[17..] + "/");
+                    started[prefix] = Math.Min(ticks, started.GetValueOrDefault(prefix, long.MaxValue));
                 }
             }
-            var conversations = await Task.WhenAll(started.Select(async names => await Task.WhenAll(names.Select(n => DownloadAsync(n, cancellationToken)))));
-            return conversations.Select(a => new StoredConversation(a[0].ChannelId ?? "", a[0].Conversation!.Id!, a)).ToList();
+            var inPeriod = started.Where(s => s.Value >= from.UtcTicks && s.Value < to.UtcTicks).OrderBy(s => s.Value).Select(s => s.Key);
+            var conversations = await Task.WhenAll(inPeriod.Select(prefix => ReadAllAsync(prefix, cancellationToken)));
+            return conversations.Where(c => c.Count > 0)
+                .Select(c => new StoredConversation(c[0].Activity.ChannelId ?? "", c[0].Activity.Conversation!.Id!, c.Select(e => e.Activity).ToList())).ToList();
         }
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
         {
-            throw BlobFailures.Unavailable($"Reading the transcripts in blob container '{container.Name}'", e);
+            throw BlobFailures.Unavailable($"Reading the conversations started from {from:O} to {to:O} in blob container '{container.Name}'", e);
         }
     }
+
+    /// <summary>Gives a conversation its start marker, named after its first blob (whoever stored it), once per
+    /// conversation per instance.</summary>
+    private async Task MarkStartAsync(string prefix, CancellationToken cancellationToken)
+    {
+        lock (_marked)
+        {
+            if (_marked.Contains(prefix))
+            {
+                return;
+            }
+        }
+        string? first;
+        try
+        {
+            first = await FirstNameAsync(container, prefix, cancellationToken);
+        }
+        catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
+        {
+            throw BlobFailures.Unavailable($"Reading the start of '{prefix}' in blob container '{container.Name}'", e);
+        }
+        if (first is null)
+        {
+            return;
+        }
+        await WriteOnceAsync(starts, StartName(prefix, TicksOf(first[prefix.Length..])), "", cancellationToken);
+        lock (_marked)
+        {
+            if (_marked.Count >= MarkedLimit)
+            {
+                _marked.Clear(); // bounded memory; a conversation forgotten costs its two requests again
+            }
+            _marked.Add(prefix);
+        }
+    }
+
+    /// <summary>Conversations stored before start markers existed get theirs from one listing of the whole container,
+    /// the first time a period is read.</summary>
+    private async Task BackfillStartsAsync(CancellationToken cancellationToken)
+    {
+        if (_backfilled || await starts.GetBlobClient(BackfilledName).ExistsAsync(cancellationToken))
+        {
+            _backfilled = true;
+            return;
+        }
+        var firsts = new List<(string Prefix, long Ticks)>();
+        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            var prefix = blob.Name[..(blob.Name.IndexOf('/', blob.Name.IndexOf('/') + 1) + 1)];
+            if (firsts.Count == 0 || firsts[^1].Prefix != prefix)
+            {
+                firsts.Add((prefix, TicksOf(blob.Name[prefix.Length..]))); // listings come in name order: the first is the earliest
+            }
+        }
+        await Parallel.ForEachAsync(firsts, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (first, ct) => await WriteOnceAsync(starts, StartName(first.Prefix, first.Ticks), "", ct));
+        await WriteOnceAsync(starts, BackfilledName, "", cancellationToken);
+        _backfilled = true;
+    }
+
+    private static Task<string?> FirstNameAsync(BlobContainerClient container, string prefix, CancellationToken cancellationToken) =>
+        container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(pageSizeHint: 1)
+            .Select(page => page.Values.FirstOrDefault()?.Name).FirstOrDefaultAsync(cancellationToken).AsTask();
+
+    private static string StartName(string prefix, long ticks) =>
+        $"{StartsFolder}{new DateTime(ticks, DateTimeKind.Utc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/{ticks.ToString("x16", CultureInfo.InvariantCulture)}/{prefix[..^1]}";
 
     private static string Prefix(string channelId, string conversationId) =>
         $"{BlobNames.Segment(channelId)}/{BlobNames.Segment(conversationId)}/";
@@ -197,7 +276,7 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, T
         $"{ticks.ToString("x16", CultureInfo.InvariantCulture)}-{BlobNames.Segment(activityId)}";
 
     /// <summary>Answers false when the blob was already there (the same activity logged by an earlier attempt).</summary>
-    private async Task<bool> WriteOnceAsync(string name, string json, CancellationToken cancellationToken)
+    private static async Task<bool> WriteOnceAsync(BlobContainerClient container, string name, string json, CancellationToken cancellationToken)
     {
         try
         {
