@@ -104,7 +104,7 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task The_conversations_of_a_period_are_found_by_their_start_markers_each_once_at_its_earliest_start()
+    public async Task The_conversations_of_a_period_are_found_by_their_start_markers_each_once_where_it_began()
     {
         var (transcripts, starts) = (await azurite.Server.NewContainerAsync(), await azurite.Server.NewContainerAsync());
         var store = new BlobTranscriptStore(transcripts, starts, new TranscriptFeed());
@@ -114,15 +114,20 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
         await LogAsync(store, "late-night", lateNight);
         await LogAsync(store, "next-day", lateNight.AddHours(2));
         await LogAsync(store, "after", lateNight.AddDays(3));
-        // Another instance, its clock behind, stores an earlier activity of "next-day" afterwards: its start moves back.
-        await LogAsync(new BlobTranscriptStore(transcripts, starts, new TranscriptFeed()), "next-day", lateNight.AddHours(1));
+        // Another instance (or this one restarted) stores later activities: "late-night" past midnight, and an earlier
+        // one of "next-day", its clock behind, which moves that conversation's start back.
+        var other = new BlobTranscriptStore(transcripts, starts, new TranscriptFeed());
+        await LogAsync(other, "late-night", lateNight.AddMinutes(30));
+        await LogAsync(other, "next-day", lateNight.AddHours(1));
 
         var twoDays = await store.ConversationsStartedAsync(new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero), new(2026, 11, 4, 0, 0, 0, TimeSpan.Zero), default);
+        var thirdDay = await store.ConversationsStartedAsync(new(2026, 11, 3, 0, 0, 0, TimeSpan.Zero), new(2026, 11, 4, 0, 0, 0, TimeSpan.Zero), default);
         var fromOneOClock = await store.ConversationsStartedAsync(new(2026, 11, 3, 1, 0, 0, TimeSpan.Zero), new(2026, 11, 4, 0, 0, 0, TimeSpan.Zero), default);
 
         Assert.Equal(["late-night", "next-day"], twoDays.Select(c => c.ConversationId));
-        Assert.Equal(2, twoDays[1].Activities.Count);
+        Assert.Equal([2, 2], twoDays.Select(c => c.Activities.Count));
         Assert.Equal("webchat", twoDays[0].ChannelId);
+        Assert.Equal(["next-day"], thirdDay.Select(c => c.ConversationId));
         Assert.Empty(fromOneOClock);
     }
 

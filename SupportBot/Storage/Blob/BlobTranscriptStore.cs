@@ -34,6 +34,7 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
         var stored = new List<TranscriptEntry>(activities.Count);
+        var firsts = new Dictionary<string, long>(StringComparer.Ordinal); // each conversation's first name in this write
         var previousTicks = 0L;
         foreach (var activity in activities)
         {
@@ -44,15 +45,17 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
             var ticks = Math.Max(activity.Timestamp.Value.UtcTicks, previousTicks + 1);
             previousTicks = ticks;
             var leaf = Leaf(ticks, activity.Id);
+            var prefix = Prefix(activity.ChannelId ?? "", conversation);
+            firsts.TryAdd(prefix, ticks);
             // One at a time, in order: a Direct Line reader never sees a later reply before an earlier one is stored.
-            if (await WriteOnceAsync(container, Prefix(activity.ChannelId ?? "", conversation) + leaf + ".json", BotJson.Serialize(activity), cancellationToken))
+            if (await WriteOnceAsync(container, prefix + leaf + ".json", BotJson.Serialize(activity), cancellationToken))
             {
                 stored.Add(new TranscriptEntry(leaf, activity));
             }
         }
-        foreach (var prefix in activities.Select(a => Prefix(a.ChannelId ?? "", a.Conversation!.Id!)).Distinct())
+        foreach (var (prefix, ticks) in firsts)
         {
-            await MarkStartAsync(prefix, cancellationToken);
+            await MarkStartAsync(prefix, ticks, cancellationToken);
         }
         // Only after the writes: a stream never shows what is not stored.
         foreach (var conversation in stored.Select(e => e.Activity.Conversation!.Id!).Distinct())
@@ -180,7 +183,7 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
                 && DateTime.TryParseExact(name.AsSpan(StartsFolder.Length, Math.Min(10, name.Length - StartsFolder.Length)), "yyyy-MM-dd",
                     CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var day0) ? day0 : DateTime.MaxValue;
             var end = Math.Min(to.UtcTicks, DateTimeOffset.UtcNow.AddDays(1).UtcTicks);
-            // A conversation can have two markers (a blob stored late with an earlier name moved its start): the earliest counts.
+            // A conversation can have several markers: it is read once, and counted only if its first activity is in the period.
             var started = new Dictionary<string, long>(StringComparer.Ordinal);
             for (var day = from.UtcDateTime.Date < earliest ? earliest : from.UtcDateTime.Date; day.Ticks < end; day = day.AddDays(1))
             {
@@ -194,7 +197,7 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
             }
             var inPeriod = started.Where(s => s.Value >= from.UtcTicks && s.Value < to.UtcTicks).OrderBy(s => s.Value).Select(s => s.Key);
             var conversations = await Task.WhenAll(inPeriod.Select(prefix => ReadAllAsync(prefix, cancellationToken)));
-            return conversations.Where(c => c.Count > 0)
+            return conversations.Where(c => c.Count > 0 && TicksOf(c[0].Watermark) >= from.UtcTicks && TicksOf(c[0].Watermark) < to.UtcTicks)
                 .Select(c => new StoredConversation(c[0].Activity.ChannelId ?? "", c[0].Activity.Conversation!.Id!, c.Select(e => e.Activity).ToList())).ToList();
         }
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
@@ -203,9 +206,10 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
         }
     }
 
-    /// <summary>Gives a conversation its start marker, named after its first blob (whoever stored it), once per
-    /// conversation per instance.</summary>
-    private async Task MarkStartAsync(string prefix, CancellationToken cancellationToken)
+    /// <summary>Gives a conversation a start marker at the first activity this instance stores of it, once per
+    /// conversation per instance. Another instance, or this one after a restart, may mark a later day too: a report
+    /// keeps a conversation only where its transcript's first activity is.</summary>
+    private async Task MarkStartAsync(string prefix, long ticks, CancellationToken cancellationToken)
     {
         lock (_marked)
         {
@@ -214,25 +218,12 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
                 return;
             }
         }
-        string? first;
-        try
-        {
-            first = await FirstNameAsync(container, prefix, cancellationToken);
-        }
-        catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
-        {
-            throw BlobFailures.Unavailable($"Reading the start of '{prefix}' in blob container '{container.Name}'", e);
-        }
-        if (first is null)
-        {
-            return;
-        }
-        await WriteOnceAsync(starts, StartName(prefix, TicksOf(first[prefix.Length..])), "", cancellationToken);
+        await WriteOnceAsync(starts, StartName(prefix, ticks), "", cancellationToken);
         lock (_marked)
         {
             if (_marked.Count >= MarkedLimit)
             {
-                _marked.Clear(); // bounded memory; a conversation forgotten costs its two requests again
+                _marked.Clear(); // bounded memory; a conversation forgotten costs one request again
             }
             _marked.Add(prefix);
         }
