@@ -6,7 +6,7 @@ namespace SupportBot.Dialogs.State;
 /// at most <see cref="GenerationSize"/> each, so memory stays bounded and recently used states stay.</summary>
 internal sealed class KeptStates
 {
-    public const int GenerationSize = 1024;
+    public const int GenerationSize = 512;
 
     private readonly Lock _lock = new();
     private Dictionary<string, BotState.CachedState> _newer = new(StringComparer.Ordinal);
