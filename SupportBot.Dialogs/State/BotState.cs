@@ -34,7 +34,14 @@ public abstract class BotState(IStorage storage, string name)
 
     /// <summary>A turn's state once it is stored, for the next turn to resume. Values got from a property belong to
     /// the turn that got them: nothing may change them once the turn has saved.</summary>
-    internal void Keep(CachedState state) => _kept.Put(state);
+    internal void Keep(CachedState state)
+    {
+        foreach (var name in state.Live.Keys)
+        {
+            state.Raw.Remove(name); // what was stored is the typed value: a stale parsed one must never show through
+        }
+        _kept.Put(state);
+    }
 
     internal CachedState RequireCached(ITurnContext context) => GetCached(context)
         ?? throw new InvalidOperationException($"{GetType().Name} was not loaded for this turn; call LoadAsync first.");

@@ -65,6 +65,22 @@ public sealed class KeptStateTests
     }
 
     [Fact]
+    public async Task A_value_set_to_null_reads_as_the_default_in_the_next_turn_as_it_would_after_a_restart()
+    {
+        var (storage, conversation, _) = Setup(new MemoryStorage());
+        var note = conversation.CreateProperty<string?>("note");
+        await RunAsync(conversation, (context, ct) => note.SetAsync(context, "old", ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(conversation, (_, _) => throw new InvalidOperationException("parse next time")));
+        await RunAsync(conversation, (context, ct) => note.SetAsync(context, null, ct));
+
+        string? found = "unread";
+        await RunAsync(conversation, async (context, ct) => found = await note.GetAsync(context, () => "default", ct));
+
+        Assert.Equal("default", found);
+        Assert.DoesNotContain("old", (await storage.ReadAsync([Key], default))[Key].Json);
+    }
+
+    [Fact]
     public async Task Two_turns_at_once_never_share_one_state()
     {
         var (_, conversation, counter) = Setup(new MemoryStorage());
