@@ -173,7 +173,8 @@ public static class SupportBotApp
         var turnPlaybook = TurnPlaybook.Selector(playbooks);
         builder.Services.AddSingleton<IBot>(sp => new SupportBotHandler(
             sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<UserState>(), turnPlaybook,
-            new TryItHandoffHub(sp.GetRequiredService<IHandoffHub>()), sp.GetRequiredService<TimeProvider>()));
+            new TryItHandoffHub(sp.GetRequiredService<IHandoffHub>()), sp.GetRequiredService<ITranscriptStore>(),
+            sp.GetRequiredService<TimeProvider>()));
         var inspection = builder.Configuration.GetValue<bool>("Inspection");
         builder.Services.AddSingleton(sp =>
         {

@@ -16,11 +16,14 @@ public sealed class SupportBotHandler : ActivityHandler
     private readonly BotStateSet _state;
     private readonly IStatePropertyAccessor<DialogState> _dialogState;
     private readonly IStatePropertyAccessor<AnsweredTurn?> _lastTurn;
+    private readonly IStoredReplies? _storedReplies; // null without a transcript
     private readonly SupportContext _support;
     private readonly DialogSet _dialogs;
 
-    public SupportBotHandler(ConversationState conversationState, UserState userState, Func<PlaybookRuntime> runtime, IHandoffHub hub, TimeProvider? clock = null)
+    public SupportBotHandler(ConversationState conversationState, UserState userState, Func<PlaybookRuntime> runtime, IHandoffHub hub, IStoredReplies? storedReplies,
+        TimeProvider? clock = null)
     {
+        _storedReplies = storedReplies;
         _state = new BotStateSet(conversationState, userState);
         _dialogState = conversationState.CreateProperty<DialogState>("dialogState");
         _lastTurn = conversationState.CreateProperty<AnsweredTurn?>("lastTurn");
@@ -52,12 +55,20 @@ public sealed class SupportBotHandler : ActivityHandler
         {
             // A redelivery of the turn already stored (say the server died before the answer went out): change
             // nothing, since running it again would act on it twice. A caller waiting for the replies in the response
-            // gets them again, with the same ids; through the connector they were sent (or kept as undelivered).
+            // gets them again from the transcript, with the same ids; through the connector they were sent (or kept as
+            // undelivered).
             if (context.Activity.DeliveryMode == DeliveryModes.ExpectReplies)
             {
-                foreach (var reply in last.Replies?.Deserialize<List<Activity>>(BotJson.Options) ?? [])
+                var replies = _storedReplies is null ? [] : await _storedReplies.RepliesToAsync(context.Activity, cancellationToken);
+                foreach (var reply in replies)
                 {
                     await context.SendActivityAsync(reply, cancellationToken);
+                }
+                if (replies.Count == 0)
+                {
+                    // State stored without its transcript (a store that writes them apart failed in between): the
+                    // caller still hears where the conversation stands.
+                    await (await _dialogs.CreateContextAsync(context, cancellationToken)).RepromptDialogAsync(cancellationToken);
                 }
             }
             return;
@@ -65,12 +76,10 @@ public sealed class SupportBotHandler : ActivityHandler
         await base.OnTurnAsync(context, cancellationToken);
         // Direct Line gives every post a new id, so a redelivery there can never match: nothing to remember.
         if (incomingId is not null && context.Activity.ChannelId is not (ChannelIds.WebChat or ChannelIds.DirectLine)
-            && context is TurnContext { PendingReplies.Count: > 0 } turn)
+            && context is TurnContext { PendingReplies.Count: > 0 })
         {
-            // Stored in the same row as the state the turn produced, so both are committed together or not at all. The
-            // replies themselves only for a caller that waits for them in the response (others already have them).
-            var replies = context.Activity.DeliveryMode == DeliveryModes.ExpectReplies ? JsonSerializer.SerializeToElement(turn.PendingReplies, BotJson.Options) : (JsonElement?)null;
-            await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId, replies), cancellationToken);
+            // Stored with the state the turn produced, so both are committed together or not at all.
+            await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId), cancellationToken);
         }
         await _state.SaveAllChangesAsync(context, cancellationToken);
     }
@@ -286,6 +295,5 @@ public sealed class SupportBotHandler : ActivityHandler
     }
 }
 
-/// <summary>The last activity the bot answered in a conversation and, when its caller took the replies in the response
-/// (expectReplies), those replies with their ids. They stay JSON (an array of activities): only a redelivery reads them.</summary>
-public sealed record AnsweredTurn(string ActivityId, JsonElement? Replies);
+/// <summary>The last activity the bot answered in a conversation (its replies are in the transcript).</summary>
+public sealed record AnsweredTurn(string ActivityId);

@@ -213,6 +213,22 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
     }
 
     [Fact]
+    public async Task A_redelivered_activity_waiting_for_replies_gets_the_stored_replies_again_and_runs_once()
+    {
+        var conversationId = NewConversation();
+        var first = Message("my parcel is late, order 123456", conversationId);
+
+        var replies = await fixture.Bot.ExchangeAsync(first);
+        var again = await fixture.Bot.ExchangeAsync(first); // the response was lost and the channel retries
+        var next = await fixture.Bot.ExchangeAsync(Message("yes", conversationId));
+
+        Assert.Contains("Did I get that right?", replies[^1].Text);
+        // The same replies, ids included, read back from the transcript; the turn itself did not run again.
+        Assert.Equal(replies.Select(r => (r.Id, r.Text, r.ReplyToId)), again.Select(r => (r.Id, r.Text, r.ReplyToId)));
+        Assert.StartsWith("Thanks. For order #123456: most parcels arrive", next[0].Text);
+    }
+
+    [Fact]
     public async Task Without_authentication_replies_to_a_remote_service_url_are_refused()
     {
         var activity = Activities.Message("hello", NewConversation(), serviceUrl: "https://smba.trafficmanager.net/emea/");

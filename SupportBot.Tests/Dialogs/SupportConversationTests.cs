@@ -37,6 +37,26 @@ public sealed class SupportConversationTests
     }
 
     [Fact]
+    public async Task A_redelivery_whose_replies_were_not_stored_hears_the_question_again_and_changes_nothing()
+    {
+        // No transcript to read the replies from: what a store that writes state and transcript apart leaves after a
+        // failure between the two.
+        var chat = TestConversation.WithSupportBot(channelId: ChannelIds.Emulator);
+        await chat.MembersAddedAsync();
+        var first = Activities.Message("my parcel is late, order 123456", "conv-1", "user-1", "Jane", ChannelIds.Emulator);
+        first.Id = "m1";
+        first.DeliveryMode = DeliveryModes.ExpectReplies;
+
+        var answered = await chat.SendAsync(first);
+        var again = await chat.SendAsync(first);
+        var next = await chat.SendAsync("yes");
+
+        Assert.EndsWith("Did I get that right?", answered[^1].Text);
+        Assert.EndsWith("Did I get that right?", Assert.Single(again).Text);
+        Assert.StartsWith("Thanks. For order #123456", next[0].Text);
+    }
+
+    [Fact]
     public async Task Other_channels_greet_once_when_the_customer_is_added()
     {
         var chat = TestConversation.WithSupportBot(channelId: ChannelIds.Emulator);

@@ -48,7 +48,7 @@ public sealed class TestConversation(IBot bot, string channelId = "test", string
     {
         storage ??= new MemoryStorage();
         var bot = new global::SupportBot.Dialogs.Support.SupportBotHandler(new ConversationState(storage), new UserState(storage), () => DefaultRuntime.Value,
-            hub ?? new TestHub().Hub, clock ?? new OpenHours());
+            hub ?? new TestHub().Hub, null, clock ?? new OpenHours());
         return new TestConversation(bot, channelId, conversationId, userId, userName,
             [new global::SupportBot.Dialogs.Support.DeadEndGuardMiddleware(() => DefaultRuntime.Value, log is null ? null : log.Add)]);
     }

@@ -49,7 +49,7 @@ public sealed class RedactorTests
     {
         var storage = new MemoryStorage();
         var transcript = new MemoryTranscript();
-        var bot = new SupportBot.Dialogs.Support.SupportBotHandler(new ConversationState(storage), new UserState(storage), () => TestConversation.DefaultRuntime.Value, new TestHub().Hub, new TestConversation.OpenHours());
+        var bot = new SupportBot.Dialogs.Support.SupportBotHandler(new ConversationState(storage), new UserState(storage), () => TestConversation.DefaultRuntime.Value, new TestHub().Hub, null, new TestConversation.OpenHours());
         var runner = new TurnRunner(new MiddlewarePipeline([new TranscriptLoggerMiddleware(transcript)]), bot);
 
         await runner.RunAsync(Activities.Message("I was charged twice on card 4111 1111 1111 1111", "c-red"), _ => Task.CompletedTask, default);

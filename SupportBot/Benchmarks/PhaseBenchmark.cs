@@ -144,8 +144,8 @@ public static class PhaseBenchmark
         return wal.Exists ? Math.Max(0, wal.Length - 32) / (24 + 4096) : 0;
     }
 
-    private static SupportBotHandler Bot(IStorage storage, PlaybookHost playbooks) =>
-        new(new ConversationState(storage), new UserState(storage), () => playbooks.Current, Hub.Value, TimeProvider.System);
+    private static SupportBotHandler Bot(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks) =>
+        new(new ConversationState(storage), new UserState(storage), () => playbooks.Current, Hub.Value, transcript as IStoredReplies, TimeProvider.System);
 
     private static string? s_folder; // the run's temporary folder, deleted at the end
 
@@ -158,7 +158,7 @@ public static class PhaseBenchmark
     });
 
     private static TurnRunner Runner(IStorage storage, ITranscriptLogger? transcript, PlaybookHost playbooks) =>
-        new(new MiddlewarePipeline(transcript is null ? [] : [new TranscriptLoggerMiddleware(transcript)]), Bot(storage, playbooks));
+        new(new MiddlewarePipeline(transcript is null ? [] : [new TranscriptLoggerMiddleware(transcript)]), Bot(storage, transcript, playbooks));
 
     private static Activity NewActivity(ScriptStep step, string conversationId, string userId) =>
         ActivityReader.Parse(LoadGenerator.Body(step, conversationId, userId)).Activity!;

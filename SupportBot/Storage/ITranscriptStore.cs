@@ -11,7 +11,7 @@ public sealed record StoredConversation(string ChannelId, string ConversationId,
 
 /// <summary>Where transcripts are stored and read back, whichever the provider (SQLite or Azure Blob). Each store issues
 /// its own kind of watermark (a row number in SQLite, a blob name on Blob): readers treat it as opaque.</summary>
-public interface ITranscriptStore : ITranscriptLogger
+public interface ITranscriptStore : ITranscriptLogger, IStoredReplies
 {
     /// <summary>False for a watermark this store could not have issued. The empty watermark is the start.</summary>
     bool IsWatermark(string watermark);
@@ -27,4 +27,11 @@ public interface ITranscriptStore : ITranscriptLogger
     /// <summary>Every conversation whose first stored activity is at or after <paramref name="from"/> and before
     /// <paramref name="to"/>, whole: what the analytics report reads.</summary>
     Task<IReadOnlyList<StoredConversation>> ConversationsStartedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>Read from the conversation as stored: a redelivery is rare, so nothing is indexed for it.</summary>
+    async Task<IReadOnlyList<Activity>> IStoredReplies.RepliesToAsync(Activity activity, CancellationToken cancellationToken) =>
+        activity is { Id: { } id, ChannelId: { } channel, Conversation.Id: { } conversation }
+            ? [.. (await GetConversationAsync(channel, conversation, cancellationToken)).Select(e => e.Activity)
+                .Where(a => a.ReplyToId == id && a.From?.Role == RoleTypes.Bot)]
+            : [];
 }
