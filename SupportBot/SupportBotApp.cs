@@ -60,8 +60,13 @@ public static class SupportBotApp
             }
         });
         app.UseRateLimiter();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        // Staff sign-in is a cookie: the bot's own endpoint checks the channel's token itself, and reading cookies on its
+        // every turn was a visible share of the turn. An endpoint there that asked for authorization would fail, not open.
+        app.UseWhen(context => !context.Request.Path.Equals(MessagesApi.Path, StringComparison.OrdinalIgnoreCase), staff =>
+        {
+            staff.UseAuthentication();
+            staff.UseAuthorization();
+        });
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseDefaultFiles();
         app.UseStaticFiles();

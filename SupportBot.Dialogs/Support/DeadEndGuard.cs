@@ -1,3 +1,4 @@
+using System.Buffers;
 using SupportBot.Dialogs.Dialogs;
 using SupportBot.Dialogs.Schema;
 
@@ -7,7 +8,9 @@ namespace SupportBot.Dialogs.Support;
 /// choice gets the fallback topics and a person added, and the defect is logged so the playbook can be fixed.</summary>
 public static class DeadEndGuard
 {
-    private static readonly string[] Refusals = ["can't", "cannot", "can not", "unable", "not possible", "don't understand", "do not understand", "no agents", "not available"];
+    private static readonly SearchValues<string> Refusals = SearchValues.Create(
+        ["can't", "cannot", "can not", "unable", "not possible", "don't understand", "do not understand", "no agents", "not available"],
+        StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Adds the choices to each refusing reply, rendered for the channel of <paramref name="incoming"/>.</summary>
     public static void Apply(Activity incoming, IReadOnlyList<Activity> replies, Playbook.Playbook playbook, Action<string>? log)
@@ -27,7 +30,7 @@ public static class DeadEndGuard
     }
 
     public static bool IsRefusal(string? text) =>
-        text is not null && Refusals.Any(r => text.Replace('’', '\'').Contains(r, StringComparison.OrdinalIgnoreCase));
+        text is not null && (text.AsSpan().ContainsAny(Refusals) || text.Contains('’') && text.Replace('’', '\'').AsSpan().ContainsAny(Refusals));
 }
 
 /// <summary>Runs the guard on every reply before anything else sees it (the transcript, the channel).</summary>

@@ -9,9 +9,11 @@ namespace SupportBot.Channels;
 /// <summary><c>POST /api/messages</c>: activities from Azure Bot Service, Teams, the Emulator and the Agents Playground.</summary>
 public static class MessagesApi
 {
+    public const string Path = "/api/messages";
+
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/messages", PostActivity);
+        app.MapPost(Path, PostActivity);
         return app;
     }
 
