@@ -1,3 +1,6 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
+using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Schema;
 using SupportBot.Storage;
 using SupportBot.Storage.Blob;
@@ -129,6 +132,34 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
         Assert.Equal("webchat", twoDays[0].ChannelId);
         Assert.Equal(["next-day"], thirdDay.Select(c => c.ConversationId));
         Assert.Empty(fromOneOClock);
+    }
+
+    [Fact]
+    public async Task A_start_marker_that_cannot_be_stored_stores_no_transcript_so_the_conversation_is_counted_where_it_began()
+    {
+        var transcripts = await azurite.Server.NewContainerAsync();
+        var starts = transcripts.GetParentBlobServiceClient().GetBlobContainerClient($"starts-{Guid.NewGuid():N}"); // not there yet: an outage
+        var store = new BlobTranscriptStore(transcripts, starts, new TranscriptFeed());
+        var lateNight = new DateTimeOffset(2026, 11, 2, 23, 59, 0, TimeSpan.Zero);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => LogAsync(store, "outage", lateNight));
+        var afterOutage = await ListAsync(transcripts);
+        await starts.CreateAsync();
+        await LogAsync(store, "outage", lateNight.AddMinutes(2)); // the customer tries again after midnight
+        var nextDay = await store.ConversationsStartedAsync(new(2026, 11, 3, 0, 0, 0, TimeSpan.Zero), new(2026, 11, 4, 0, 0, 0, TimeSpan.Zero), default);
+
+        Assert.Empty(afterOutage);
+        Assert.Equal(["outage"], nextDay.Select(c => c.ConversationId));
+    }
+
+    private static async Task<List<string>> ListAsync(BlobContainerClient container)
+    {
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync())
+        {
+            names.Add(blob.Name);
+        }
+        return names;
     }
 
     [Fact]

@@ -28,12 +28,12 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
     private const string BackfilledName = StartsFolder + "backfilled"; // written once every earlier conversation has its marker
     private const int MarkedLimit = 50_000;
 
-    private readonly HashSet<string> _marked = new(StringComparer.Ordinal); // conversations this instance knows have a marker
+    private readonly HashSet<string> _marked = new(StringComparer.Ordinal); // conversations whose marker and transcript this instance stored
     private volatile bool _backfilled;
 
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
-        var stored = new List<TranscriptEntry>(activities.Count);
+        var blobs = new List<(Activity Activity, string Prefix, string Leaf)>(activities.Count);
         var firsts = new Dictionary<string, long>(StringComparer.Ordinal); // each conversation's first name in this write
         var previousTicks = 0L;
         foreach (var activity in activities)
@@ -44,19 +44,26 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
             // Replies sent in one go may share a timestamp; their names must still keep the order they were sent in.
             var ticks = Math.Max(activity.Timestamp.Value.UtcTicks, previousTicks + 1);
             previousTicks = ticks;
-            var leaf = Leaf(ticks, activity.Id);
             var prefix = Prefix(activity.ChannelId ?? "", conversation);
             firsts.TryAdd(prefix, ticks);
+            blobs.Add((activity, prefix, Leaf(ticks, activity.Id)));
+        }
+        // Markers first: a failure after them leaves a marker without a transcript, which a report skips; a failure
+        // between the transcript and its marker would leave a conversation no report finds.
+        foreach (var (prefix, ticks) in firsts)
+        {
+            await MarkStartAsync(prefix, ticks, cancellationToken);
+        }
+        var stored = new List<TranscriptEntry>(blobs.Count);
+        foreach (var (activity, prefix, leaf) in blobs)
+        {
             // One at a time, in order: a Direct Line reader never sees a later reply before an earlier one is stored.
             if (await WriteOnceAsync(container, prefix + leaf + ".json", BotJson.Serialize(activity), cancellationToken))
             {
                 stored.Add(new TranscriptEntry(leaf, activity));
             }
         }
-        foreach (var (prefix, ticks) in firsts)
-        {
-            await MarkStartAsync(prefix, ticks, cancellationToken);
-        }
+        Remember(firsts.Keys);
         // Only after the writes: a stream never shows what is not stored.
         foreach (var conversation in stored.Select(e => e.Activity.Conversation!.Id!).Distinct())
         {
@@ -202,12 +209,12 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
         }
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
         {
-            throw BlobFailures.Unavailable($"Reading the conversations started from {from:O} to {to:O} in blob container '{container.Name}'", e);
+            throw BlobFailures.Unavailable($"Reading the conversations started from {from:O} to {to:O} in blob containers '{starts.Name}' and '{container.Name}'", e);
         }
     }
 
-    /// <summary>Gives a conversation a start marker at the first activity this instance stores of it, once per
-    /// conversation per instance. Another instance, or this one after a restart, may mark a later day too: a report
+    /// <summary>Gives a conversation a start marker at the first activity this instance stores of it, until its
+    /// transcript is stored once. Another instance, or this one after a restart, may mark a later day too: a report
     /// keeps a conversation only where its transcript's first activity is.</summary>
     private async Task MarkStartAsync(string prefix, long ticks, CancellationToken cancellationToken)
     {
@@ -219,13 +226,21 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
             }
         }
         await WriteOnceAsync(starts, StartName(prefix, ticks), "", cancellationToken);
+    }
+
+    /// <summary>Conversations whose marker and transcript are both stored: no marker again for them here.</summary>
+    private void Remember(IEnumerable<string> prefixes)
+    {
         lock (_marked)
         {
-            if (_marked.Count >= MarkedLimit)
+            foreach (var prefix in prefixes)
             {
-                _marked.Clear(); // bounded memory; a conversation forgotten costs one request again
+                if (_marked.Count >= MarkedLimit)
+                {
+                    _marked.Clear(); // bounded memory; a conversation forgotten costs one request again
+                }
+                _marked.Add(prefix);
             }
-            _marked.Add(prefix);
         }
     }
 
@@ -255,7 +270,7 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
 
     private static Task<string?> FirstNameAsync(BlobContainerClient container, string prefix, CancellationToken cancellationToken) =>
         container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(pageSizeHint: 1)
-            .Select(page => page.Values.FirstOrDefault()?.Name).FirstOrDefaultAsync(cancellationToken).AsTask();
+            .Select(page => page.Values.FirstOrDefault()?.Name).FirstOrDefaultAsync(name => name is not null, cancellationToken).AsTask(); // a page may come back empty
 
     private static string StartName(string prefix, long ticks) =>
         $"{StartsFolder}{new DateTime(ticks, DateTimeKind.Utc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/{ticks.ToString("x16", CultureInfo.InvariantCulture)}/{prefix[..^1]}";
@@ -285,7 +300,7 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
         }
         catch (Exception e) when (BlobFailures.IsOutage(e, cancellationToken))
         {
-            throw BlobFailures.Unavailable($"Storing transcript blob '{name}' in container '{container.Name}'", e);
+            throw BlobFailures.Unavailable($"Storing blob '{name}' in container '{container.Name}'", e);
         }
     }
 
