@@ -59,15 +59,17 @@ public sealed class SupportBotHandler : ActivityHandler
             // undelivered).
             if (context.Activity.DeliveryMode == DeliveryModes.ExpectReplies)
             {
-                var replies = _storedReplies is null ? [] : await _storedReplies.RepliesToAsync(context.Activity, cancellationToken);
-                foreach (var reply in replies)
+                var replies = last.ReplyIds is { } ids && _storedReplies is not null
+                    ? await _storedReplies.RepliesAsync(context.Activity, ids, cancellationToken)
+                    : null;
+                foreach (var reply in replies ?? [])
                 {
                     await context.SendActivityAsync(reply, cancellationToken);
                 }
-                if (replies.Count == 0)
+                if (replies is null)
                 {
-                    // State stored without its transcript (a store that writes them apart failed in between): the
-                    // caller still hears where the conversation stands.
+                    // State stored without all of its transcript (a store that writes them apart failed in between):
+                    // the caller hears the question the conversation waits on, if there is one.
                     await (await _dialogs.CreateContextAsync(context, cancellationToken)).RepromptDialogAsync(cancellationToken);
                 }
             }
@@ -76,10 +78,12 @@ public sealed class SupportBotHandler : ActivityHandler
         await base.OnTurnAsync(context, cancellationToken);
         // Direct Line gives every post a new id, so a redelivery there can never match: nothing to remember.
         if (incomingId is not null && context.Activity.ChannelId is not (ChannelIds.WebChat or ChannelIds.DirectLine)
-            && context is TurnContext { PendingReplies.Count: > 0 })
+            && context is TurnContext { PendingReplies.Count: > 0 } turn)
         {
-            // Stored with the state the turn produced, so both are committed together or not at all.
-            await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId), cancellationToken);
+            // Stored with the state the turn produced, so both are committed together or not at all. The replies' ids
+            // only for a caller that waits for them in the response (others already have them).
+            var replyIds = context.Activity.DeliveryMode == DeliveryModes.ExpectReplies ? turn.PendingReplies.Select(r => r.Id!).ToList() : null;
+            await _lastTurn.SetAsync(context, new AnsweredTurn(incomingId, replyIds), cancellationToken);
         }
         await _state.SaveAllChangesAsync(context, cancellationToken);
     }
@@ -295,5 +299,6 @@ public sealed class SupportBotHandler : ActivityHandler
     }
 }
 
-/// <summary>The last activity the bot answered in a conversation (its replies are in the transcript).</summary>
-public sealed record AnsweredTurn(string ActivityId);
+/// <summary>The last activity the bot answered in a conversation and, when its caller took the replies in the response
+/// (expectReplies), their ids: the transcript holds the replies themselves.</summary>
+public sealed record AnsweredTurn(string ActivityId, List<string>? ReplyIds);

@@ -6,6 +6,7 @@ namespace SupportBot.Dialogs.Turns;
 /// an answered activity again and waits for the replies in the response gets them without the turn running twice.</summary>
 public interface IStoredReplies
 {
-    /// <summary>The bot's stored replies to <paramref name="activity"/>, in the order sent; none if they were not stored.</summary>
-    Task<IReadOnlyList<Activity>> RepliesToAsync(Activity activity, CancellationToken cancellationToken);
+    /// <summary>The activities stored in <paramref name="activity"/>'s conversation with the ids
+    /// <paramref name="replyIds"/>, in that order; null if any of them is not stored.</summary>
+    Task<IReadOnlyList<Activity>?> RepliesAsync(Activity activity, IReadOnlyList<string> replyIds, CancellationToken cancellationToken);
 }

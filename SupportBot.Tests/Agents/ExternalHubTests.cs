@@ -59,6 +59,21 @@ public sealed class ExternalHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_redelivered_request_for_a_person_gets_its_handoff_initiate_again()
+    {
+        var conversation = Guid.NewGuid().ToString("N");
+        await SayAsync(conversation, "hi, I'm Jane");
+        var ask = Activities.Message("talk to a person", conversation);
+
+        var replies = await _server.ExchangeAsync(ask);
+        var again = await _server.ExchangeAsync(ask); // the contact centre never saw the response: the channel retries
+
+        // The event is sent as from the customer, as the protocol has it: it is still one of the turn's replies.
+        Assert.Contains(again, r => r.Name == "handoff.initiate");
+        Assert.Equal(replies.Select(r => (r.Id, r.Type, r.Name)), again.Select(r => (r.Id, r.Type, r.Name)));
+    }
+
+    [Fact]
     public async Task The_bot_is_silent_once_handed_over_and_resumes_with_the_satisfaction_question_when_the_hub_completes()
     {
         var conversation = Guid.NewGuid().ToString("N");

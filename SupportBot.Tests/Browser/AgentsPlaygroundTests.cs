@@ -33,10 +33,9 @@ public sealed class AgentsPlaygroundTests
             // Generous: the emulator and Chromium share two cores with the rest of the suite, and it once took over 20 s there.
             page.SetDefaultTimeout(UiTimeout);
             await GotoWhenListeningAsync(page, $"http://localhost:{port}/");
-            var compose = page.Locator("[contenteditable='true'][role='textbox']").First;
-
-            await compose.ClickAsync();
-            await page.Keyboard.TypeAsync("my parcel hasnt arrived, order 123456");
+            // The greeting shows once the emulator has set the conversation up; typing before that can land nowhere.
+            await Expect(page.GetByText("What can I help you with today?").First).ToBeVisibleAsync(new() { Timeout = UiTimeout });
+            await TypeAsync(page, "my parcel hasnt arrived, order 123456");
             await page.Keyboard.PressAsync("Enter");
             await Expect(page.GetByText("Did I get that right?").First).ToBeVisibleAsync(new() { Timeout = UiTimeout });
 
@@ -54,6 +53,28 @@ public sealed class AgentsPlaygroundTests
         finally
         {
             playground.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>Types into the compose box, again if the words did not arrive (a box still starting up drops them).</summary>
+    private static async Task TypeAsync(IPage page, string text)
+    {
+        var compose = page.Locator("[contenteditable='true'][role='textbox']").First;
+        for (var attempt = 1; ; attempt++)
+        {
+            await compose.ClickAsync();
+            await page.Keyboard.TypeAsync(text);
+            try
+            {
+                await Expect(compose).ToContainTextAsync(text, new() { Timeout = 5_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 5)
+            {
+                await compose.ClickAsync();
+                await page.Keyboard.PressAsync("Control+A");
+                await page.Keyboard.PressAsync("Delete");
+            }
         }
     }
 

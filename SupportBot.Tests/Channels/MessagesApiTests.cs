@@ -220,11 +220,13 @@ public sealed class MessagesApiTests(OpenBot fixture) : IClassFixture<OpenBot>
 
         var replies = await fixture.Bot.ExchangeAsync(first);
         var again = await fixture.Bot.ExchangeAsync(first); // the response was lost and the channel retries
+        var third = await fixture.Bot.ExchangeAsync(first);
         var next = await fixture.Bot.ExchangeAsync(Message("yes", conversationId));
 
         Assert.Contains("Did I get that right?", replies[^1].Text);
         // The same replies, ids included, read back from the transcript; the turn itself did not run again.
         Assert.Equal(replies.Select(r => (r.Id, r.Text, r.ReplyToId)), again.Select(r => (r.Id, r.Text, r.ReplyToId)));
+        Assert.Equal(replies.Select(r => (r.Id, r.Text, r.ReplyToId)), third.Select(r => (r.Id, r.Text, r.ReplyToId)));
         Assert.StartsWith("Thanks. For order #123456: most parcels arrive", next[0].Text);
     }
 

@@ -63,6 +63,22 @@ public sealed class BlobServerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_redelivered_activity_gets_the_same_replies_each_time_it_comes_again()
+    {
+        await using var server = await BotServer.StartAsync(BlobSettings(azurite.Server));
+        var first = Activities.Message("my parcel is late, order 123456", "conv-redeliver");
+
+        var replies = await server.ExchangeAsync(first);
+        // Each redelivery logs the replies again under new names (blob names carry the time): still one each.
+        var again = await server.ExchangeAsync(first);
+        var third = await server.ExchangeAsync(first);
+
+        Assert.Contains("Did I get that right?", replies[^1].Text);
+        Assert.Equal(replies.Select(r => (r.Id, r.Text)), again.Select(r => (r.Id, r.Text)));
+        Assert.Equal(replies.Select(r => (r.Id, r.Text)), third.Select(r => (r.Id, r.Text)));
+    }
+
+    [Fact]
     public async Task An_agent_reads_and_follows_a_handed_off_conversation_from_the_blob_transcript()
     {
         var settings = new Dictionary<string, string?>(StaffClient.Accounts(("alice", "Alice", ["Agent"])))

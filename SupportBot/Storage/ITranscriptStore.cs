@@ -28,10 +28,28 @@ public interface ITranscriptStore : ITranscriptLogger, IStoredReplies
     /// <paramref name="to"/>, whole: what the analytics report reads.</summary>
     Task<IReadOnlyList<StoredConversation>> ConversationsStartedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
-    /// <summary>Read from the conversation as stored: a redelivery is rare, so nothing is indexed for it.</summary>
-    async Task<IReadOnlyList<Activity>> IStoredReplies.RepliesToAsync(Activity activity, CancellationToken cancellationToken) =>
-        activity is { Id: { } id, ChannelId: { } channel, Conversation.Id: { } conversation }
-            ? [.. (await GetConversationAsync(channel, conversation, cancellationToken)).Select(e => e.Activity)
-                .Where(a => a.ReplyToId == id && a.From?.Role == RoleTypes.Bot)]
-            : [];
+    /// <summary>Read from the conversation as stored: a redelivery is rare, so nothing is indexed for it. By id, so
+    /// neither an earlier attempt's apology nor a second copy of an activity is taken for a reply.</summary>
+    async Task<IReadOnlyList<Activity>?> IStoredReplies.RepliesAsync(Activity activity, IReadOnlyList<string> replyIds, CancellationToken cancellationToken)
+    {
+        if (activity is not { ChannelId: { } channel, Conversation.Id: { } conversation })
+        {
+            return null;
+        }
+        var stored = new Dictionary<string, Activity>(StringComparer.Ordinal);
+        foreach (var entry in await GetConversationAsync(channel, conversation, cancellationToken))
+        {
+            stored.TryAdd(entry.Activity.Id ?? "", entry.Activity);
+        }
+        var replies = new List<Activity>(replyIds.Count);
+        foreach (var id in replyIds)
+        {
+            if (!stored.TryGetValue(id, out var reply))
+            {
+                return null;
+            }
+            replies.Add(reply);
+        }
+        return replies;
+    }
 }
