@@ -65,17 +65,28 @@ public sealed class BlobServerTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_redelivered_activity_gets_the_same_replies_each_time_it_comes_again()
     {
-        await using var server = await BotServer.StartAsync(BlobSettings(azurite.Server));
+        var settings = BlobSettings(azurite.Server);
+        await using var server = await BotServer.StartAsync(settings);
         var first = Activities.Message("my parcel is late, order 123456", "conv-redeliver");
 
         var replies = await server.ExchangeAsync(first);
-        // Each redelivery logs the replies again under new names (blob names carry the time): still one each.
+        var stored = await TranscriptAsync(settings, "conv-redeliver");
+        // Each redelivery logs the activities again, stamped anew (and blob names carry the time): still one each.
         var again = await server.ExchangeAsync(first);
         var third = await server.ExchangeAsync(first);
 
         Assert.Contains("Did I get that right?", replies[^1].Text);
         Assert.Equal(replies.Select(r => (r.Id, r.Text)), again.Select(r => (r.Id, r.Text)));
         Assert.Equal(replies.Select(r => (r.Id, r.Text)), third.Select(r => (r.Id, r.Text)));
+        Assert.Equal(stored, await TranscriptAsync(settings, "conv-redeliver"));
+        Assert.Equal(stored.Distinct(), stored);
+    }
+
+    private async Task<List<string?>> TranscriptAsync(Dictionary<string, string?> settings, string conversation)
+    {
+        var transcript = new BlobTranscriptStore(azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:TranscriptContainer"]),
+            azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:StateContainer"]), new());
+        return [.. (await transcript.GetConversationAsync("test", conversation, default)).Select(e => e.Activity.Id)];
     }
 
     [Fact]

@@ -18,17 +18,20 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
         var container = await azurite.Server.NewContainerAsync();
         var store = new BlobTranscriptStore(container, await azurite.Server.NewContainerAsync(), new TranscriptFeed());
         var message = Activities.Message("hello", "a:1x;messageid=7", channelId: "msteams");
-        message.Timestamp = new DateTimeOffset(2026, 11, 23, 17, 0, 0, TimeSpan.Zero);
+        var first = new DateTimeOffset(2026, 11, 23, 17, 0, 0, TimeSpan.Zero);
+        message.Timestamp = first;
 
         await store.LogActivitiesAsync([message], default);
         await store.LogActivitiesAsync([message], default); // a turn re-run logs its incoming activity again
+        message.Timestamp = message.Timestamp.Value.AddSeconds(1);
+        await store.LogActivitiesAsync([message], default); // stamped again as it is stored, as the transcript middleware does
 
         var names = new List<string>();
         await foreach (var blob in container.GetBlobsAsync())
         {
             names.Add(blob.Name);
         }
-        Assert.Equal([$"msteams/a~3A1x~3Bmessageid~3D7/{message.Timestamp.Value.UtcTicks:x16}-{message.Id}.json"], names);
+        Assert.Equal([$"msteams/a~3A1x~3Bmessageid~3D7/{first.UtcTicks:x16}-{message.Id}.json"], names);
     }
 
     [Fact]

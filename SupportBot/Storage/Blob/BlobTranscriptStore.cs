@@ -16,7 +16,7 @@ public sealed record TranscriptPage(IReadOnlyList<Activity> Activities, string? 
 
 /// <summary>Every activity in and out of every conversation in Azure Blob Storage, in the Bot Framework transcript
 /// layout: <c>{channelId}/{conversationId}/{ticks hex}-{activityId}.json</c>, each blob written once (If-None-Match *),
-/// so a turn re-run that logs the same activity again stores it once. Blob listings are in name order, and the ticks
+/// and an activity this instance stored is not stored again when a turn re-run or a redelivery logs it with a new time. Blob listings are in name order, and the ticks
 /// (16 hex digits) put names in time order, so a blob name is also this store's Direct Line watermark. Each conversation
 /// also gets a start marker in <paramref name="starts"/> (outside the transcript layout, whose readers take every
 /// top-level folder for a channel): <c>started/{yyyy-MM-dd}/{ticks hex}/{channelId}/{conversationId}</c>, so the
@@ -26,9 +26,12 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
     private static readonly string[] WebChatChannels = [ChannelIds.WebChat, ChannelIds.DirectLine];
     private const string StartsFolder = "started/";
     private const string BackfilledName = StartsFolder + "backfilled"; // written once every earlier conversation has its marker
-    private const int MarkedLimit = 50_000;
+    private const int KnownLimit = 50_000;
 
-    private readonly HashSet<string> _marked = new(StringComparer.Ordinal); // conversations whose marker and transcript this instance stored
+    private readonly KnownNames _marked = new(KnownLimit); // conversations whose marker and transcript this instance stored
+    // Activities this instance stored, as {prefix}{id}. Logged again (a turn re-run after a conflict, a redelivery) an
+    // activity carries a new time, so it would get a new name: the blob's If-None-Match cannot see the repeat.
+    private readonly KnownNames _logged = new(KnownLimit);
     private volatile bool _backfilled;
 
     public async Task LogActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
@@ -41,10 +44,14 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
             activity.Id ??= Activity.NewId();
             activity.Timestamp ??= DateTimeOffset.UtcNow;
             var conversation = activity.Conversation?.Id ?? throw new ArgumentException("An activity without conversation.id cannot be stored.");
+            var prefix = Prefix(activity.ChannelId ?? "", conversation);
+            if (_logged.Contains(prefix + activity.Id))
+            {
+                continue;
+            }
             // Replies sent in one go may share a timestamp; their names must still keep the order they were sent in.
             var ticks = Math.Max(activity.Timestamp.Value.UtcTicks, previousTicks + 1);
             previousTicks = ticks;
-            var prefix = Prefix(activity.ChannelId ?? "", conversation);
             firsts.TryAdd(prefix, ticks);
             blobs.Add((activity, prefix, Leaf(ticks, activity.Id)));
         }
@@ -62,8 +69,12 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
             {
                 stored.Add(new TranscriptEntry(leaf, activity));
             }
+            _logged.Add(prefix + activity.Id);
         }
-        Remember(firsts.Keys);
+        foreach (var prefix in firsts.Keys)
+        {
+            _marked.Add(prefix); // no marker again for it here
+        }
         // Only after the writes: a stream never shows what is not stored.
         foreach (var conversation in stored.Select(e => e.Activity.Conversation!.Id!).Distinct())
         {
@@ -218,29 +229,9 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
     /// keeps a conversation only where its transcript's first activity is.</summary>
     private async Task MarkStartAsync(string prefix, long ticks, CancellationToken cancellationToken)
     {
-        lock (_marked)
+        if (!_marked.Contains(prefix))
         {
-            if (_marked.Contains(prefix))
-            {
-                return;
-            }
-        }
-        await WriteOnceAsync(starts, StartName(prefix, ticks), "", cancellationToken);
-    }
-
-    /// <summary>Conversations whose marker and transcript are both stored: no marker again for them here.</summary>
-    private void Remember(IEnumerable<string> prefixes)
-    {
-        lock (_marked)
-        {
-            foreach (var prefix in prefixes)
-            {
-                if (_marked.Count >= MarkedLimit)
-                {
-                    _marked.Clear(); // bounded memory; a conversation forgotten costs one request again
-                }
-                _marked.Add(prefix);
-            }
+            await WriteOnceAsync(starts, StartName(prefix, ticks), "", cancellationToken);
         }
     }
 
