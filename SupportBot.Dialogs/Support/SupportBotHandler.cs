@@ -62,15 +62,18 @@ public sealed class SupportBotHandler : ActivityHandler
                 var replies = last.ReplyIds is { } ids && _storedReplies is not null
                     ? await _storedReplies.RepliesAsync(context.Activity, ids, cancellationToken)
                     : null;
-                foreach (var reply in replies ?? [])
-                {
-                    await context.SendActivityAsync(reply, cancellationToken);
-                }
                 if (replies is null)
                 {
                     // State stored without all of its transcript (a store that writes them apart failed in between):
                     // the caller hears the question the conversation waits on, if there is one.
                     await (await _dialogs.CreateContextAsync(context, cancellationToken)).RepromptDialogAsync(cancellationToken);
+                }
+                else
+                {
+                    foreach (var reply in replies)
+                    {
+                        await context.SendActivityAsync(reply, cancellationToken);
+                    }
                 }
             }
             return;

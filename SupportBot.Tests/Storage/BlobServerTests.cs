@@ -40,9 +40,7 @@ public sealed class BlobServerTests(AzuriteFixture azurite)
         Assert.Equal(streamed.SelectMany(s => s.Activities).Select(a => a.Id), polled.Activities.Select(a => a.Id).Take(streamed.Sum(s => s.Activities.Count)));
         var state = new BlobStorage(azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:StateContainer"]));
         Assert.Single(await state.ReadAsync([$"webchat/conversations/{client.ConversationId}"], default));
-        var transcript = new BlobTranscriptStore(azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:TranscriptContainer"]),
-            azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:StateContainer"]), new());
-        var stored = await transcript.GetTranscriptPageAsync("webchat", client.ConversationId, null, 100, default);
+        var stored = await Transcript(settings).GetTranscriptPageAsync("webchat", client.ConversationId, null, 100, default);
         Assert.Equal(polled.Activities.Select(a => a.Id), stored.Activities.Select(a => a.Id));
     }
 
@@ -82,12 +80,13 @@ public sealed class BlobServerTests(AzuriteFixture azurite)
         Assert.Equal(stored.Distinct(), stored);
     }
 
-    private async Task<List<string?>> TranscriptAsync(Dictionary<string, string?> settings, string conversation)
-    {
-        var transcript = new BlobTranscriptStore(azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:TranscriptContainer"]),
+    /// <summary>The server's transcript, read as another instance would.</summary>
+    private BlobTranscriptStore Transcript(Dictionary<string, string?> settings) =>
+        new(azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:TranscriptContainer"]),
             azurite.Server.Client().GetBlobContainerClient(settings["Storage:Blob:StateContainer"]), new());
-        return [.. (await transcript.GetConversationAsync("test", conversation, default)).Select(e => e.Activity.Id)];
-    }
+
+    private async Task<List<string?>> TranscriptAsync(Dictionary<string, string?> settings, string conversation) =>
+        [.. (await Transcript(settings).GetConversationAsync("test", conversation, default)).Select(e => e.Activity.Id)];
 
     [Fact]
     public async Task An_agent_reads_and_follows_a_handed_off_conversation_from_the_blob_transcript()

@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using SupportBot.Dialogs.State;
 using SupportBot.Dialogs.Schema;
+using SupportBot.Dialogs.State;
 using SupportBot.Storage;
 using SupportBot.Storage.Blob;
 using SupportBot.Tests.Infrastructure;
@@ -26,12 +26,7 @@ public sealed class BlobTranscriptStoreTests(AzuriteFixture azurite)
         message.Timestamp = message.Timestamp.Value.AddSeconds(1);
         await store.LogActivitiesAsync([message], default); // stamped again as it is stored, as the transcript middleware does
 
-        var names = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync())
-        {
-            names.Add(blob.Name);
-        }
-        Assert.Equal([$"msteams/a~3A1x~3Bmessageid~3D7/{first.UtcTicks:x16}-{message.Id}.json"], names);
+        Assert.Equal([$"msteams/a~3A1x~3Bmessageid~3D7/{first.UtcTicks:x16}-{message.Id}.json"], await ListAsync(container));
     }
 
     [Fact]
