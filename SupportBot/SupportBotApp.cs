@@ -62,11 +62,15 @@ public static class SupportBotApp
         app.UseRateLimiter();
         // Staff sign-in is a cookie: the bot's own endpoint checks the channel's token itself, and reading cookies on its
         // every turn was a visible share of the turn. An endpoint there that asked for authorization would fail, not open.
-        app.UseWhen(context => !context.Request.Path.Equals(MessagesApi.Path, StringComparison.OrdinalIgnoreCase), staff =>
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(MessagesApi.Path, StringComparison.OrdinalIgnoreCase), staff =>
         {
             staff.UseAuthentication();
             staff.UseAuthorization();
         });
+        // WebApplication puts both in front of everything unless its own builder says they are placed; a branch's
+        // builder has properties of its own, so say it here (the keys ASP.NET Core's UseAuthentication/UseAuthorization set).
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
