@@ -1,3 +1,4 @@
+using SupportBot.Dialogs.Schema;
 using SupportBot.Dialogs.State;
 using SupportBot.Storage.Blob;
 using SupportBot.Tests.Infrastructure;
@@ -78,6 +79,25 @@ public sealed class BlobServerTests(AzuriteFixture azurite)
         Assert.Equal(replies.Select(r => (r.Id, r.Text)), third.Select(r => (r.Id, r.Text)));
         Assert.Equal(stored, await TranscriptAsync(settings, "conv-redeliver"));
         Assert.Equal(stored.Distinct(), stored);
+    }
+
+    [Fact]
+    public async Task An_activity_redelivered_after_a_restart_gets_the_same_replies_and_is_stored_once()
+    {
+        var settings = BlobSettings(azurite.Server);
+        var first = Activities.Message("my parcel is late, order 123456", "conv-redeliver-restart");
+        IReadOnlyList<Activity> replies;
+        await using (var before = await BotServer.StartAsync(settings))
+        {
+            replies = await before.ExchangeAsync(first);
+        }
+        var stored = await TranscriptAsync(settings, "conv-redeliver-restart");
+
+        await using var after = await BotServer.StartAsync(settings); // knows nothing of what the first one stored
+        var again = await after.ExchangeAsync(first);
+
+        Assert.Equal(replies.Select(r => (r.Id, r.Text)), again.Select(r => (r.Id, r.Text)));
+        Assert.Equal(stored, await TranscriptAsync(settings, "conv-redeliver-restart"));
     }
 
     /// <summary>The server's transcript, read as another instance would.</summary>
