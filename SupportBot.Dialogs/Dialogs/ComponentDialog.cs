@@ -1,6 +1,3 @@
-using System.Text.Json;
-using SupportBot.Dialogs.Schema;
-
 namespace SupportBot.Dialogs.Dialogs;
 
 /// <summary>A dialog made of dialogs: its own set and its own inner stack, persisted inside its instance.</summary>
@@ -41,7 +38,7 @@ public abstract class ComponentDialog(string id) : Dialog(id)
         var instance = outer.ActiveDialog!;
         var inner = new DialogContext(_dialogs, outer.Context, innerState, outer);
         var result = await run(inner);
-        instance.State[InnerStackKey] = JsonSerializer.SerializeToNode(innerState, BotJson.Options);
+        instance.State.Set(InnerStackKey, innerState);
         return result.Status == DialogTurnStatus.Complete
             ? await outer.EndDialogAsync(result.Result, cancellationToken)
             : result;

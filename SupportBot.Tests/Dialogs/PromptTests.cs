@@ -112,6 +112,26 @@ public sealed class PromptTests
         Assert.Equal("got my parcel is late", replies.Single().Text);
     }
 
+    [Fact]
+    public async Task A_choice_prompt_restarted_between_misses_keeps_its_options_and_attempts_in_the_wire_format()
+    {
+        var storage = new MemoryStorage();
+        var options = PromptOptions.Of("Which colour?", "Please pick a colour.", Colours);
+        TestConversation Restarted() => new(new AskBot(storage, new ChoicePrompt("choice"), options));
+
+        await Restarted().SendAsync("hi");
+        Assert.Equal("Please pick a colour.", (await Restarted().SendAsync("purple")).Single().Text);
+
+        // What a dialog set is stored as JSON written with the bot's options, not as .NET names.
+        var stored = (await storage.ReadAsync(["test/conversations/conv-1"], default)).Values.Single().Json;
+        Assert.Contains("\"retryPrompt\":{", stored);
+        Assert.DoesNotContain("\"RetryPrompt\"", stored);
+        Assert.Contains("\"attempts\":1", stored);
+
+        Assert.Equal("Please pick a colour.", (await Restarted().SendAsync("orange")).Single().Text);
+        Assert.Equal("gave up after 3", (await Restarted().SendAsync("pink")).Single().Text);
+    }
+
     [Theory]
     [InlineData("webchat", null, 3, "suggested")]
     [InlineData("directline", null, 5, "suggested")]
