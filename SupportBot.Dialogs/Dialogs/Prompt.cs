@@ -73,8 +73,9 @@ public abstract class Prompt<T>(string id, PromptValidator<T>? validator = null)
         var template = (isRetry ? options.RetryPrompt : null) ?? options.Prompt;
         var reply = context.Activity.CreateReply(template?.Text);
         reply.InputHint = InputHints.ExpectingInput;
-        reply.SuggestedActions = template?.SuggestedActions;
-        reply.Attachments = template?.Attachments;
+        // Lists of the reply's own: the template belongs to the dialog's state, which outlives the reply.
+        reply.SuggestedActions = template?.SuggestedActions is { } suggested ? new SuggestedActions { To = suggested.To?.ToList(), Actions = [.. suggested.Actions] } : null;
+        reply.Attachments = template?.Attachments?.ToList();
         reply.Speak = template?.Speak;
         return reply;
     }

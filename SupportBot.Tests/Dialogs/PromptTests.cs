@@ -132,6 +132,37 @@ public sealed class PromptTests
         Assert.Equal("gave up after 3", (await Restarted().SendAsync("pink")).Single().Text);
     }
 
+    [Fact]
+    public async Task Changing_a_sent_prompt_does_not_change_what_the_prompt_asks_next_time()
+    {
+        var options = PromptOptions.Of("What happened?");
+        options.Prompt!.SuggestedActions = new SuggestedActions { Actions = [new CardAction { Type = ActionTypes.ImBack, Title = "Late" }] };
+        var chat = new TestConversation(new AskBot(new MemoryStorage(), new TextPrompt("text"), options), middleware: [new AddsAnAction()]);
+
+        var first = (await chat.SendAsync("hi")).Single();
+        var retry = (await chat.SendAsync("")).Single();
+
+        Assert.Equal(["Late", "Added"], first.SuggestedActions!.Actions.Select(a => a.Title));
+        Assert.Equal(["Late", "Added"], retry.SuggestedActions!.Actions.Select(a => a.Title));
+    }
+
+    /// <summary>Edits every reply's suggested actions in place, as a channel's middleware might.</summary>
+    private sealed class AddsAnAction : IMiddleware
+    {
+        public Task OnTurnAsync(ITurnContext context, Func<CancellationToken, Task> next, CancellationToken cancellationToken)
+        {
+            context.OnSendActivities((_, replies, sendNext) =>
+            {
+                foreach (var reply in replies)
+                {
+                    reply.SuggestedActions?.Actions.Add(new CardAction { Type = ActionTypes.ImBack, Title = "Added" });
+                }
+                return sendNext();
+            });
+            return next(cancellationToken);
+        }
+    }
+
     [Theory]
     [InlineData("webchat", null, 3, "suggested")]
     [InlineData("directline", null, 5, "suggested")]

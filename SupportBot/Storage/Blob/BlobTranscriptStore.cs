@@ -16,12 +16,12 @@ public sealed record TranscriptPage(IReadOnlyList<Activity> Activities, string? 
 
 /// <summary>Every activity in and out of every conversation in Azure Blob Storage, in the Bot Framework transcript
 /// layout: <c>{channelId}/{conversationId}/{ticks hex}-{activityId}.json</c>, each blob written once (If-None-Match *),
-/// and an activity this instance stored or read is not stored again when a turn re-run or a redelivery logs it with a
-/// new time. Blob listings are in name order, and the ticks
-/// (16 hex digits) put names in time order, so a blob name is also this store's Direct Line watermark. Each conversation
-/// also gets a start marker in <paramref name="starts"/> (outside the transcript layout, whose readers take every
-/// top-level folder for a channel): <c>started/{yyyy-MM-dd}/{ticks hex}/{channelId}/{conversationId}</c>, so the
-/// conversations of a period are found by listing its days instead of the whole container.</summary>
+/// and an activity this instance stored, or read with its conversation, is not stored again when a turn re-run or a
+/// redelivery logs it with a new time. Blob listings are in name order, and the ticks (16 hex digits) put names in time
+/// order, so a blob name is also this store's Direct Line watermark. Each conversation also gets a start marker in
+/// <paramref name="starts"/> (outside the transcript layout, whose readers take every top-level folder for a channel):
+/// <c>started/{yyyy-MM-dd}/{ticks hex}/{channelId}/{conversationId}</c>, so the conversations of a period are found by
+/// listing its days instead of the whole container.</summary>
 public sealed partial class BlobTranscriptStore(BlobContainerClient container, BlobContainerClient starts, TranscriptFeed feed) : ITranscriptStore
 {
     private static readonly string[] WebChatChannels = [ChannelIds.WebChat, ChannelIds.DirectLine];
@@ -30,8 +30,8 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
     private const int KnownLimit = 50_000;
 
     private readonly KnownNames _marked = new(KnownLimit); // conversations whose marker and transcript this instance stored
-    // Activities this instance stored or read, as {prefix}{id}. Logged again (a turn re-run after a conflict, a redelivery) an
-    // activity carries a new time, so it would get a new name: the blob's If-None-Match cannot see the repeat.
+    // Activities this instance stored or read with their conversation, as {prefix}{id}. Logged again (a turn re-run after
+    // a conflict, a redelivery) an activity carries a new time, so it would get a new name: If-None-Match cannot see it.
     private readonly KnownNames _logged = new(KnownLimit);
     private volatile bool _backfilled;
 
@@ -90,8 +90,18 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
         return new TranscriptPage(entries.Select(e => e.Activity).ToList(), next);
     }
 
-    public Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken) =>
-        ReadAllAsync(Prefix(channelId, conversationId), cancellationToken);
+    public async Task<IReadOnlyList<TranscriptEntry>> GetConversationAsync(string channelId, string conversationId, CancellationToken cancellationToken)
+    {
+        var prefix = Prefix(channelId, conversationId);
+        var entries = await ReadAllAsync(prefix, cancellationToken);
+        // A redelivery reads its conversation first: what an instance that has restarted, or another one, then logs
+        // again is skipped like its own repeats. (Not on bulk reads: a report would crowd out this instance's own.)
+        foreach (var entry in entries)
+        {
+            _logged.Add(prefix + entry.Activity.Id);
+        }
+        return entries;
+    }
 
     private async Task<IReadOnlyList<TranscriptEntry>> ReadAllAsync(string prefix, CancellationToken cancellationToken)
     {
@@ -118,12 +128,6 @@ public sealed partial class BlobTranscriptStore(BlobContainerClient container, B
             {
                 var activities = await Task.WhenAll(page.Values.Select(b => DownloadAsync(b.Name, cancellationToken)));
                 var entries = page.Values.Select((b, i) => new TranscriptEntry(b.Name[prefix.Length..^".json".Length], activities[i])).ToList();
-                // Read here, known here: a redelivery reads its conversation first, so what an instance that has
-                // restarted, or another one, logs again is then skipped like its own repeats.
-                foreach (var activity in activities)
-                {
-                    _logged.Add(prefix + activity.Id);
-                }
                 return (entries, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
             }
             return ([], null);
