@@ -74,7 +74,9 @@ public abstract class Prompt<T>(string id, PromptValidator<T>? validator = null)
         var reply = context.Activity.CreateReply(template?.Text);
         reply.InputHint = InputHints.ExpectingInput;
         // Lists of the reply's own: the template belongs to the dialog's state, which outlives the reply.
-        reply.SuggestedActions = template?.SuggestedActions is { } suggested ? new SuggestedActions { To = suggested.To?.ToList(), Actions = [.. suggested.Actions] } : null;
+        reply.SuggestedActions = template?.SuggestedActions is { } suggested
+            ? new SuggestedActions { To = suggested.To?.ToList(), Actions = [.. suggested.Actions] }
+            : null;
         reply.Attachments = template?.Attachments?.ToList();
         reply.Speak = template?.Speak;
         return reply;

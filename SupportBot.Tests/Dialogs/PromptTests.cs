@@ -122,7 +122,7 @@ public sealed class PromptTests
         await Restarted().SendAsync("hi");
         Assert.Equal("Please pick a colour.", (await Restarted().SendAsync("purple")).Single().Text);
 
-        // What a dialog set is stored as JSON written with the bot's options, not as .NET names.
+        // What a dialog sets is stored as JSON written with the bot's options, not under .NET names.
         var stored = (await storage.ReadAsync(["test/conversations/conv-1"], default)).Values.Single().Json;
         Assert.Contains("\"retryPrompt\":{", stored);
         Assert.DoesNotContain("\"RetryPrompt\"", stored);
